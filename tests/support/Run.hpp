@@ -1,0 +1,18 @@
+// run(): starts a program with arguments (no shell), waits, and captures what it
+// printed, for tests of the command-line tools.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace roost::test {
+
+struct RunResult {
+    int exit_code = -1;  // 128 + signal number when killed by a signal
+    std::string out;
+    std::string err;
+};
+
+RunResult run(const std::vector<std::string>& argv);
+
+}  // namespace roost::test
