@@ -12,7 +12,7 @@ namespace fs = std::filesystem;
 namespace {
 
 RunResult migrate(std::vector<std::string> args) {
-    args.insert(args.begin(), (build_dir() / "src" / "roost-migrate").string());
+    args.insert(args.begin(), (build_dir() / "src" / "cli" / "roost-migrate").string());
     return run(args);
 }
 

@@ -1,0 +1,44 @@
+// Host: everything the daemon offers a plugin. Handed to Plugin::start; valid
+// until the plugin's stop() returns. Reactor thread only.
+#pragma once
+
+#include "roost/Ipc.hpp"
+#include "roost/Plugin.hpp"
+#include "roost/Triggers.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace spdlog {
+class logger;
+}
+
+namespace roost {
+
+using TimerId = std::uint64_t;
+
+class Host {
+public:
+    virtual ~Host() = default;
+
+    virtual Triggers& triggers() = 0;
+    virtual Ipc& ipc() = 0;
+    // A logger named after the plugin; never give it secrets.
+    virtual spdlog::logger& log() = 0;
+
+    // Runs `callback` once on the reactor thread after `delay`.
+    virtual TimerId add_timer(std::chrono::milliseconds delay, std::function<void()> callback) = 0;
+    virtual void cancel_timer(TimerId id) = 0;
+
+    // Another started plugin by name, or nullptr. Cast it to the interface its SDK
+    // header declares: host.plugin_as<PubsubApi>("xep_0060").
+    virtual Plugin* plugin(const std::string& name) = 0;
+    template <class T>
+    T* plugin_as(const std::string& name) {
+        return dynamic_cast<T*>(plugin(name));
+    }
+};
+
+}  // namespace roost
