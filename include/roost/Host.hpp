@@ -4,7 +4,11 @@
 
 #include "roost/Ipc.hpp"
 #include "roost/Plugin.hpp"
+#include "roost/PubsubStore.hpp"
 #include "roost/Triggers.hpp"
+#include "roost/Xmpp.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -25,6 +29,11 @@ public:
 
     virtual Triggers& triggers() = 0;
     virtual Ipc& ipc() = 0;
+    virtual Xmpp& xmpp() = 0;
+    // The pubsub cache's storage in the user's database.
+    virtual pubsub::PubsubStore& pubsub_store() = 0;
+    // The plugin's [plugins.<name>] table of roost.toml, as JSON ({} when absent).
+    virtual nlohmann::json settings() = 0;
     // A logger named after the plugin; never give it secrets.
     virtual spdlog::logger& log() = 0;
 

@@ -8,7 +8,7 @@ ROOST_PACKAGES=(
     g++ meson ninja-build pkg-config python3
     libsqlite3-dev libsqlitecpp-dev libstrophe-dev libpugixml-dev nlohmann-json3-dev
     libspdlog-dev doctest-dev libcli11-dev libtomlplusplus-dev libsystemd-dev
-    prosody
+    prosody ejabberd
 )
 
 # Installs whichever of the given packages are missing (apt-get as root).

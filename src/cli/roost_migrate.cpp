@@ -1,6 +1,7 @@
 // roost-migrate: inspects and changes the schema version of a Roost database.
 // Exit codes are documented in doc/migrations.md and stable for scripts.
 #include "src/core/XdgPaths.hpp"
+#include "src/storage/Backup.hpp"
 #include "src/storage/Database.hpp"
 #include "src/storage/DatabaseLock.hpp"
 #include "src/storage/MigrationSet.hpp"
@@ -49,15 +50,6 @@ std::string format_time(std::int64_t ms) {
     gmtime_r(&seconds, &utc);
     char text[32];
     std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%SZ", &utc);
-    return text;
-}
-
-std::string timestamp_for_file() {
-    std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &utc);
     return text;
 }
 
@@ -111,7 +103,6 @@ int migrate(const Options& options, bool up) {
     }
     fs::create_directories(options.db.parent_path().empty() ? "." : options.db.parent_path());
     DatabaseLock lock(options.db);
-    bool existed = fs::exists(options.db);
     Database db(options.db);
     Migrator migrator(db, migrations);
     int from = migrator.current_version();
@@ -120,13 +111,8 @@ int migrate(const Options& options, bool up) {
         std::cout << "already at version " << from << "\n";
         return kOk;
     }
-    if (existed) {
-        fs::path backup = options.db.string() + ".backup-v" + std::to_string(from) + "-" +
-                          timestamp_for_file();
-        db.backup_to(backup);
-        std::cout << "backup: " << backup.string() << "\n";
-    }
-    migrator.run(steps);
+    if (auto backup = migrate_with_backup(db, migrator, steps))
+        std::cout << "backup: " << backup->string() << "\n";
     for (const auto& step : steps)
         std::cout << (up ? "applied  " : "reverted ") << step.migration->label() << "\n";
     std::cout << "now at version " << migrator.current_version() << "\n";

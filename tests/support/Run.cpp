@@ -11,7 +11,7 @@
 
 namespace roost::test {
 
-RunResult run(const std::vector<std::string>& argv) {
+RunResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
     TempDir dir;
     auto out_path = dir / "out", err_path = dir / "err";
     pid_t pid = ::fork();
@@ -23,6 +23,7 @@ RunResult run(const std::vector<std::string>& argv) {
         ::dup2(out, 1);
         ::dup2(err, 2);
         ::dup2(null, 0);
+        for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
         std::vector<char*> args;
         for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
         args.push_back(nullptr);

@@ -2,6 +2,7 @@
 // printed, for tests of the command-line tools.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,8 @@ struct RunResult {
     std::string err;
 };
 
-RunResult run(const std::vector<std::string>& argv);
+// `env` is added to (or overrides) this process's environment.
+RunResult run(const std::vector<std::string>& argv,
+              const std::map<std::string, std::string>& env = {});
 
 }  // namespace roost::test

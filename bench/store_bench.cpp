@@ -1,0 +1,221 @@
+// store_bench: figures for the pubsub cache's SQLite store: ingest rate against a bare
+// INSERT of the same bytes, latest-20 reads, full-text and JSON-field search on 100k items.
+#include "src/storage/Migrator.hpp"
+#include "src/storage/SqlitePubsubStore.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <random>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+using namespace roost;
+using Clock = std::chrono::steady_clock;
+
+constexpr int kRuns = 5;
+constexpr int kBatch = 500;
+constexpr int kIngestItems = 20000;
+constexpr int kNodeItems = 100000;
+constexpr int kReads = 200;
+constexpr int kSearches = 20;
+
+const char* kWords[] = {"roost", "birds", "nest", "feather", "wing", "song", "tree",
+                        "branch", "egg",   "sky",   "xmpp", "server", "client", "cache"};
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double median(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+}
+
+double percentile(std::vector<double> values, double p) {
+    std::sort(values.begin(), values.end());
+    auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1));
+    return values[index];
+}
+
+// A fresh database file, migrated, removed at the end.
+struct BenchDb {
+    std::filesystem::path path;
+    std::unique_ptr<storage::Database> db;
+
+    explicit BenchDb(const std::string& name) {
+        path = std::filesystem::temp_directory_path() /
+               ("roost-bench-" + std::to_string(::getpid()) + "-" + name + ".db");
+        remove_files();
+        db = std::make_unique<storage::Database>(path);
+        auto migrations = storage::MigrationSet::embedded();
+        storage::Migrator migrator(*db, migrations);
+        migrator.run(migrator.plan_upgrade());
+    }
+    ~BenchDb() {
+        db.reset();
+        remove_files();
+    }
+    void remove_files() {
+        for (const char* suffix : {"", "-wal", "-shm"})
+            std::filesystem::remove(path.string() + suffix);
+    }
+};
+
+// ~500 bytes of Atom, its parsed JSON and its text.
+pubsub::StoredItem make_item(int n, std::mt19937& random) {
+    std::string text;
+    for (int w = 0; w < 12; ++w) text += std::string(kWords[random() % std::size(kWords)]) + " ";
+    text += "post" + std::to_string(n);
+    pubsub::StoredItem item;
+    item.id = "item-" + std::to_string(n);
+    item.xml = "<item id='" + item.id +
+               "'><entry xmlns='http://www.w3.org/2005/Atom'><title type='text'>Post number " +
+               std::to_string(n) + "</title><id>tag:example.org,2024:" + item.id +
+               "</id><published>2024-01-01T00:00:00Z</published><author><name>user-" +
+               std::to_string(n % 100) + "</name><uri>xmpp:user@example.org</uri></author>" +
+               "<content type='text'>" + text + "</content></entry></item>";
+    if (item.xml.size() < 500) item.xml.append(500 - item.xml.size(), ' ');
+    item.parsed = {{"title", "Post number " + std::to_string(n)},
+                   {"likes", static_cast<int>(random() % 1000)},
+                   {"author", {{"name", "user-" + std::to_string(n % 100)}}},
+                   {"published", "2024-01-01T00:00:00Z"}};
+    item.search_text = text;
+    item.publisher = "user@example.org";
+    item.created = 1700000000000 + n;
+    return item;
+}
+
+std::vector<pubsub::StoredItem> make_items(int count) {
+    std::mt19937 random(42);
+    std::vector<pubsub::StoredItem> items;
+    items.reserve(static_cast<std::size_t>(count));
+    for (int n = 0; n < count; ++n) items.push_back(make_item(n, random));
+    return items;
+}
+
+const pubsub::NodeKey kNode{"bench", "pubsub.example.org", "urn:xmpp:microblog:0"};
+
+double store_ingest(const std::vector<pubsub::StoredItem>& items) {
+    BenchDb bench("store");
+    storage::SqlitePubsubStore store(*bench.db);
+    auto start = Clock::now();
+    for (std::size_t i = 0; i < items.size(); i += kBatch) {
+        auto count = std::min<std::size_t>(kBatch, items.size() - i);
+        store.upsert_items(kNode, std::span(items).subspan(i, count));
+    }
+    return static_cast<double>(items.size()) / seconds_since(start);
+}
+
+// The floor: the same bytes through one prepared INSERT into a bare table, one transaction.
+double raw_ingest(const std::vector<pubsub::StoredItem>& items) {
+    BenchDb bench("raw");
+    bench.db->exec("CREATE TABLE raw (id INTEGER PRIMARY KEY, item_id TEXT, xml TEXT, "
+                   "parsed TEXT, text TEXT)");
+    std::vector<std::string> parsed;
+    for (const auto& item : items) parsed.push_back(item.parsed.dump());
+    auto start = Clock::now();
+    auto transaction = bench.db->transaction();
+    auto insert =
+        bench.db->prepare("INSERT INTO raw (item_id, xml, parsed, text) VALUES (?, ?, ?, ?)");
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        insert.bindNoCopy(1, items[i].id);
+        insert.bindNoCopy(2, items[i].xml);
+        insert.bindNoCopy(3, parsed[i]);
+        insert.bindNoCopy(4, items[i].search_text);
+        insert.exec();
+        insert.reset();
+    }
+    transaction.commit();
+    return static_cast<double>(items.size()) / seconds_since(start);
+}
+
+// Per-call times in milliseconds of `count` calls.
+std::vector<double> timed(int count, const std::function<void(int)>& call) {
+    std::vector<double> times;
+    for (int i = 0; i < count; ++i) {
+        auto start = Clock::now();
+        call(i);
+        times.push_back(seconds_since(start) * 1000);
+    }
+    return times;
+}
+
+}  // namespace
+
+int main() {
+    std::printf("store_bench: median of %d runs\n\n", kRuns);
+
+    auto ingest_items = make_items(kIngestItems);
+    // The same items without text to index: what full-text indexing costs.
+    auto unindexed = ingest_items;
+    for (auto& item : unindexed) item.search_text.clear();
+    std::vector<double> store_rates, raw_rates, unindexed_rates;
+    for (int run = 0; run < kRuns; ++run) {
+        store_rates.push_back(store_ingest(ingest_items));
+        raw_rates.push_back(raw_ingest(ingest_items));
+        unindexed_rates.push_back(store_ingest(unindexed));
+    }
+    double store_rate = median(store_rates), raw_rate = median(raw_rates);
+    std::printf("ingest %d items (~500 B XML + JSON + FTS), %d per transaction:\n", kIngestItems,
+                kBatch);
+    std::printf("  store  %9.0f items/s\n  raw    %9.0f items/s (bare table, one transaction)\n",
+                store_rate, raw_rate);
+    std::printf("  store / raw = %.2f\n", store_rate / raw_rate);
+    std::printf("  store without FTS text %9.0f items/s (%.2f of raw)\n\n", median(unindexed_rates),
+                median(unindexed_rates) / raw_rate);
+
+    BenchDb bench("reads");
+    storage::SqlitePubsubStore store(*bench.db);
+    auto node_items = make_items(kNodeItems);
+    auto start = Clock::now();
+    for (std::size_t i = 0; i < node_items.size(); i += kBatch)
+        store.upsert_items(kNode, std::span(node_items).subspan(i, kBatch));
+    std::printf("filled a %d-item node in %.1f s\n\n", kNodeItems, seconds_since(start));
+
+    std::vector<double> p50s, p99s, fts, field, deep;
+    for (int run = 0; run < kRuns; ++run) {
+        auto reads = timed(kReads, [&](int) {
+            pubsub::ItemsQuery query;
+            query.rsm = pubsub::RsmRequest{20, std::nullopt, std::nullopt, std::nullopt};
+            store.get_items(kNode, query);
+        });
+        p50s.push_back(percentile(reads, 0.5));
+        p99s.push_back(percentile(reads, 0.99));
+        deep.push_back(percentile(timed(kReads, [&](int i) {
+            pubsub::ItemsQuery query;
+            query.rsm = pubsub::RsmRequest{20, "item-" + std::to_string(50000 + i), std::nullopt,
+                                           std::nullopt};
+            store.get_items(kNode, query);
+        }), 0.5));
+        fts.push_back(percentile(timed(kSearches, [&](int i) {
+            pubsub::SearchQuery query;
+            query.scope = pubsub::ProfileScope::only("bench");
+            query.text = std::string(kWords[i % std::size(kWords)]) + " " +
+                         kWords[(i + 3) % std::size(kWords)];
+            query.limit = 20;
+            store.search(query);
+        }), 0.5));
+        field.push_back(percentile(timed(kSearches, [&](int i) {
+            pubsub::SearchQuery query;
+            query.scope = pubsub::ProfileScope::only("bench");
+            query.conditions.push_back({"likes", pubsub::SearchOp::Ge, 990 + i % 5});
+            query.conditions.push_back({"author.name", pubsub::SearchOp::Eq, "user-7"});
+            query.limit = 20;
+            store.search(query);
+        }), 0.5));
+    }
+    std::printf("reads on a %d-item node:\n", kNodeItems);
+    std::printf("  latest 20 (RSM max 20, with count)  p50 %.3f ms  p99 %.3f ms\n", median(p50s),
+                median(p99s));
+    std::printf("  20 after an item mid-node           p50 %.3f ms\n", median(deep));
+    std::printf("  FTS search, two words, limit 20     p50 %.3f ms\n", median(fts));
+    std::printf("  JSON fields likes >= N and author == x, limit 20   p50 %.3f ms\n",
+                median(field));
+    return 0;
+}

@@ -1,0 +1,255 @@
+// IpcMethods: JSON params in, PubsubPlugin calls, JSON answers out.
+#include "plugins/xep_0060/IpcMethods.hpp"
+
+#include "plugins/xep_0060/PubsubPlugin.hpp"
+
+#include <pugixml.hpp>
+
+#include <memory>
+
+namespace roost::xep0060 {
+namespace {
+
+using nlohmann::json;
+using Reply = std::shared_ptr<RpcReply>;
+using Handler = void (*)(PubsubPlugin&, const json&, const Reply&);
+
+RpcError invalid(const std::string& message) { return {rpc_error::kInvalidParams, message}; }
+
+std::string string_param(const json& params, const char* name, bool required = false) {
+    if (!params.contains(name)) {
+        if (required) throw invalid(std::string("missing param \"") + name + "\"");
+        return {};
+    }
+    if (!params[name].is_string()) throw invalid(std::string("\"") + name + "\" must be a string");
+    return params[name].get<std::string>();
+}
+
+std::optional<std::string> optional_string(const json& params, const char* name) {
+    if (!params.contains(name) || params[name].is_null()) return std::nullopt;
+    return string_param(params, name);
+}
+
+std::optional<int> int_param(const json& params, const char* name) {
+    if (!params.contains(name) || params[name].is_null()) return std::nullopt;
+    if (!params[name].is_number_integer() || params[name].get<int>() < 0)
+        throw invalid(std::string("\"") + name + "\" must be a non-negative integer");
+    return params[name].get<int>();
+}
+
+std::vector<std::string> strings_param(const json& params, const char* name) {
+    std::vector<std::string> values;
+    if (!params.contains(name)) return values;
+    if (params[name].is_string()) return {params[name].get<std::string>()};
+    if (!params[name].is_array()) throw invalid(std::string("\"") + name + "\" must be an array");
+    for (const auto& value : params[name]) {
+        if (!value.is_string()) throw invalid(std::string("\"") + name + "\" must hold strings");
+        values.push_back(value.get<std::string>());
+    }
+    return values;
+}
+
+// {"var": "value"} or {"var": ["value", ...]}; booleans and numbers as their text.
+Fields fields_param(const json& params, const char* name) {
+    Fields fields;
+    if (!params.contains(name)) return fields;
+    if (!params[name].is_object()) throw invalid(std::string("\"") + name + "\" must be an object");
+    for (const auto& [var, value] : params[name].items()) {
+        for (const auto& v : value.is_array() ? value : json::array({value})) {
+            if (v.is_string()) fields[var].push_back(v.get<std::string>());
+            else if (v.is_boolean()) fields[var].push_back(v.get<bool>() ? "1" : "0");
+            else if (v.is_number_integer()) fields[var].push_back(std::to_string(v.get<long>()));
+            else throw invalid("field \"" + var + "\" must be a string, a boolean or an integer");
+        }
+    }
+    return fields;
+}
+
+// Without "profile": the only connected profile, else "default".
+Target target_param(PubsubPlugin& plugin, const json& params, bool node_required = true) {
+    if (!params.is_object()) throw invalid("params must be an object");
+    Target target{string_param(params, "profile"), string_param(params, "service"),
+                  string_param(params, "node", node_required)};
+    if (target.profile.empty()) {
+        auto clients = plugin.host().xmpp().clients();
+        target.profile = clients.size() == 1 ? clients.front()->profile() : "default";
+    }
+    if (!plugin.client(target.profile))
+        throw RpcError{rpc_error::kUnavailable,
+                       "profile " + target.profile + " is not connected (see roost profile list)"};
+    return target;
+}
+
+// The payload as one well-formed element, re-serialised so no declaration slips in.
+std::string payload_param(const json& params) {
+    std::string text = string_param(params, "payload", true);
+    pugi::xml_document document;
+    auto parsed = document.load_string(text.c_str());
+    if (!parsed) throw invalid(std::string("payload is not well-formed XML: ") + parsed.description());
+    int elements = 0;
+    for (pugi::xml_node child : document.children()) elements += child.type() == pugi::node_element;
+    if (elements != 1) throw invalid("payload must be exactly one XML element");
+    return to_xml(document.document_element());
+}
+
+json to_json(const pubsub::ItemsPage& page) {
+    json items = json::array();
+    for (const auto& item : page.items)
+        items.push_back({{"id", item.id}, {"publisher", item.publisher}, {"xml", item.xml}});
+    json rsm = nullptr;
+    if (page.rsm) {
+        rsm = json::object();
+        if (page.rsm->first) rsm["first"] = *page.rsm->first;
+        if (page.rsm->first_index) rsm["first_index"] = *page.rsm->first_index;
+        if (page.rsm->last) rsm["last"] = *page.rsm->last;
+        if (page.rsm->count) rsm["count"] = *page.rsm->count;
+    }
+    return {{"items", items}, {"rsm", rsm}, {"from_cache", page.from_cache}};
+}
+
+json to_json(const Subscription& s) {
+    return {{"node", s.node}, {"jid", s.jid}, {"subid", s.subid}, {"subscription", s.state}};
+}
+
+pubsub::DoneCallback done_reply(const Reply& reply) {
+    return [reply](std::optional<XmppError> error) {
+        if (error) reply->error(to_rpc_error(*error));
+        else reply->result({{"done", true}});
+    };
+}
+
+template <class T, class ToJson>
+ResultCallback<T> result_reply(const Reply& reply, ToJson to) {
+    return [reply, to](T value, std::optional<XmppError> error) {
+        if (error) reply->error(to_rpc_error(*error));
+        else reply->result(to(value));
+    };
+}
+
+void get(PubsubPlugin& plugin, const json& params, const Reply& reply) {
+    Target target = target_param(plugin, params);
+    pubsub::GetItemsRequest request;
+    request.profile = target.profile;
+    request.service = target.service;
+    request.node = target.node;
+    request.item_ids = strings_param(params, "items");
+    request.max_items = int_param(params, "max_items");
+    pubsub::RsmRequest rsm;
+    rsm.max = int_param(params, "max");
+    rsm.after = optional_string(params, "after");
+    rsm.before = optional_string(params, "before");
+    rsm.index = int_param(params, "index");
+    if (rsm.max || rsm.after || rsm.before || rsm.index) request.rsm = rsm;
+    request.no_cache = params.value("no_cache", false);
+    request.order_by = string_param(params, "order_by");
+    plugin.get_items(std::move(request), [reply](pubsub::GetItemsAnswer answer) {
+        if (answer.error) reply->error(to_rpc_error(*answer.error));
+        else reply->result(to_json(answer.page));
+    });
+}
+
+void publish(PubsubPlugin& plugin, const json& params, const Reply& reply) {
+    Target target = target_param(plugin, params);
+    plugin.publish(target, string_param(params, "item"), payload_param(params),
+                   fields_param(params, "options"),
+                   result_reply<std::string>(reply, [](const std::string& id) {
+                       return json{{"item", id}};
+                   }));
+}
+
+void retract(PubsubPlugin& plugin, const json& params, const Reply& reply) {
+    Target target = target_param(plugin, params);
+    auto ids = strings_param(params, "items");
+    for (const auto& id : strings_param(params, "item")) ids.push_back(id);
+    if (ids.empty()) throw invalid("missing param \"item\" (or \"items\")");
+    plugin.retract(target, ids, done_reply(reply));
+}
+
+void subscribe(PubsubPlugin& plugin, const json& params, const Reply& reply) {
+    plugin.subscribe_with_answer(target_param(plugin, params),
+                                 result_reply<Subscription>(reply, [](const Subscription& s) {
+                                     return json{{"subscription", to_json(s)}};
+                                 }));
+}
+
+void unsubscribe(PubsubPlugin& plugin, const json& params, const Reply& reply) {
+    Target target = target_param(plugin, params);
+    plugin.unsubscribe(target.profile, target.service, target.node, done_reply(reply));
+}
+
+void subscriptions(PubsubPlugin& plugin, const json& params, const Reply& reply) {
+    plugin.subscriptions(target_param(plugin, params, false),
+                         result_reply<std::vector<Subscription>>(reply, [](const auto& all) {
+                             json list = json::array();
+                             for (const auto& s : all) list.push_back(to_json(s));
+                             return list;
+                         }));
+}
+
+void node_create(PubsubPlugin& plugin, const json& params, const Reply& reply) {
+    plugin.create_node(target_param(plugin, params), fields_param(params, "config"),
+                       done_reply(reply));
+}
+
+void node_delete(PubsubPlugin& plugin, const json& params, const Reply& reply) {
+    plugin.delete_node(target_param(plugin, params), done_reply(reply));
+}
+
+void node_purge(PubsubPlugin& plugin, const json& params, const Reply& reply) {
+    plugin.purge_node(target_param(plugin, params), done_reply(reply));
+}
+
+void node_config_get(PubsubPlugin& plugin, const json& params, const Reply& reply) {
+    plugin.configuration(target_param(plugin, params), result_reply<Fields>(reply, [](const Fields& f) {
+                             return json{{"config", f}};
+                         }));
+}
+
+void node_config_set(PubsubPlugin& plugin, const json& params, const Reply& reply) {
+    Target target = target_param(plugin, params);
+    Fields config = fields_param(params, "config");
+    if (config.empty()) throw invalid("missing param \"config\" (an object of fields)");
+    plugin.configure(target, config, done_reply(reply));
+}
+
+const std::pair<const char*, Handler> kMethods[] = {
+    {"pubsub.get", get},
+    {"pubsub.publish", publish},
+    {"pubsub.retract", retract},
+    {"pubsub.subscribe", subscribe},
+    {"pubsub.unsubscribe", unsubscribe},
+    {"pubsub.subscriptions", subscriptions},
+    {"pubsub.node.create", node_create},
+    {"pubsub.node.delete", node_delete},
+    {"pubsub.node.purge", node_purge},
+    {"pubsub.node.config.get", node_config_get},
+    {"pubsub.node.config.set", node_config_set},
+};
+
+}  // namespace
+
+void register_ipc_methods(PubsubPlugin& plugin) {
+    for (const auto& [name, handler] : kMethods)
+        plugin.host().ipc().add_method(name, [&plugin, handler](const json& params, Reply reply) {
+            handler(plugin, params.is_null() ? json::object() : params, reply);
+        });
+}
+
+void unregister_ipc_methods(PubsubPlugin& plugin) {
+    for (const auto& [name, handler] : kMethods) plugin.host().ipc().remove_method(name);
+}
+
+RpcError to_rpc_error(const XmppError& error) {
+    static const char* const kinds[] = {"remote", "timeout", "disconnected", "malformed"};
+    json data = {{"kind", kinds[static_cast<int>(error.kind)]},
+                 {"condition", error.condition},
+                 {"type", error.type},
+                 {"text", error.text}};
+    int code = rpc_error::kRemoteError;
+    if (error.kind == XmppError::Kind::Disconnected) code = rpc_error::kUnavailable;
+    else if (error.kind == XmppError::Kind::Remote && error.condition == "item-not-found")
+        code = rpc_error::kNotFound;
+    return {code, error.message(), data};
+}
+
+}  // namespace roost::xep0060

@@ -1,0 +1,73 @@
+// Xep0277Plugin: XEP-0277 microblogging. Teaches the pubsub cache which nodes hold
+// microblogs and how to read their Atom entries, and asks PEP to push new posts.
+#include "plugins/xep_0277/AtomParser.hpp"
+
+#include "roost/Analyser.hpp"
+#include "roost/Host.hpp"
+#include "roost/Plugin.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <vector>
+
+namespace roost::xep0277 {
+namespace {
+
+constexpr const char* kNotifyFeature = "urn:xmpp:microblog:0+notify";
+
+std::vector<pubsub::Analyser> microblog_analysers() {
+    pubsub::Analyser blog;
+    blog.name = "xep_0277";
+    blog.type = "blog";
+    blog.node = "urn:xmpp:microblog:0*";
+    blog.payload_namespace = kAtomNamespace;
+    blog.to_sync = true;
+    blog.parser = parse_atom_item;
+
+    // Comment nodes match the blog's pattern too: a higher priority picks them out.
+    pubsub::Analyser comments = blog;
+    comments.name = "xep_0277_comments";
+    comments.priority = 1;
+    comments.subtype = "comment";
+    comments.node = "urn:xmpp:microblog:0:comments/*";
+
+    // Atom entries on nodes named otherwise: blogs on pubsub services (groups, communities).
+    pubsub::Analyser atom = blog;
+    atom.name = "xep_0277_atom";
+    atom.node = "";
+    return {comments, blog, atom};
+}
+
+class Xep0277Plugin final : public Plugin {
+public:
+    void start(Host& host) override {
+        registry_ = host.plugin_as<pubsub::AnalyserRegistry>(pubsub::kCachePluginName);
+        if (registry_ == nullptr) {
+            host.log().info("no {} plugin: microblog nodes are neither recognised nor cached",
+                            pubsub::kCachePluginName);
+            return;
+        }
+        for (auto& analyser : microblog_analysers()) {
+            names_.push_back(analyser.name);
+            registry_->add_analyser(std::move(analyser));
+        }
+        host.xmpp().add_feature(kNotifyFeature);
+    }
+
+    // The parsers are code of this library, which may be unloaded after stop().
+    void stop() override {
+        if (registry_ == nullptr) return;
+        for (const auto& name : names_) registry_->remove_analyser(name);
+        names_.clear();
+        registry_ = nullptr;
+    }
+
+private:
+    pubsub::AnalyserRegistry* registry_ = nullptr;
+    std::vector<std::string> names_;
+};
+
+}  // namespace
+}  // namespace roost::xep0277
+
+ROOST_PLUGIN(roost::xep0277::Xep0277Plugin, "xep_0277", "0.1.0", (), ("pubsub_cache"));

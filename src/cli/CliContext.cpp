@@ -1,0 +1,41 @@
+// CliContext: calling the daemon and mapping its errors to exit codes.
+#include "src/cli/CliContext.hpp"
+
+#include "roost/Ipc.hpp"
+#include "src/ipc/IpcClient.hpp"
+
+#include <iostream>
+
+namespace roost::cli {
+
+nlohmann::json CliContext::call(const std::string& method, const nlohmann::json& params) const {
+    ipc::IpcClient client(socket);
+    return client.call(method, params);
+}
+
+void CliContext::print(const nlohmann::json& result,
+                       const std::function<void(const nlohmann::json&)>& human) const {
+    if (json) std::cout << result.dump(2) << "\n";
+    else human(result);
+}
+
+int run_command(const std::function<void()>& body) {
+    try {
+        body();
+        return kOk;
+    } catch (const ipc::DaemonNotRunning& e) {
+        std::cerr << "roost: " << e.what() << "\n";
+        return kDaemonNotRunning;
+    } catch (const ipc::IpcCallError& e) {
+        std::cerr << "roost: " << e.what() << "\n";
+        if (e.code() == rpc_error::kNotFound) return kNotFound;
+        if (e.code() == rpc_error::kUnavailable) return kUnavailable;
+        if (e.code() == rpc_error::kInvalidParams) return kUsage;
+        return kFailed;
+    } catch (const std::exception& e) {
+        std::cerr << "roost: " << e.what() << "\n";
+        return kFailed;
+    }
+}
+
+}  // namespace roost::cli

@@ -1,0 +1,55 @@
+// Client: one profile's XMPP account as the SDK shows it (roost::XmppClient),
+// over an xmpp::Connection, answering service discovery for the daemon.
+#pragma once
+
+#include "roost/Xmpp.hpp"
+#include "src/core/Config.hpp"
+#include "src/xmpp/Connection.hpp"
+
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+
+namespace roost::core {
+
+// Reactor thread only.
+class Client final : public XmppClient {
+  public:
+    using MessageSink = std::function<void(Client&, pugi::xml_node message)>;
+    using StateSink =
+        std::function<void(Client&, xmpp::ConnectionState, const std::string& reason)>;
+
+    Client(xmpp::XmppContext& context, const ProfileConfig& profile, std::string password,
+           const std::set<std::string>& features, MessageSink on_message, StateSink on_state);
+
+    const std::string& profile() const override { return profile_; }
+    const std::string& bare_jid() const override { return connection_.bare_jid(); }
+    bool connected() const override {
+        return connection_.state() == xmpp::ConnectionState::Connected;
+    }
+    void send_iq(std::string_view type, std::string_view to, std::string_view payload,
+                 std::string request, IqCallback callback,
+                 std::chrono::milliseconds timeout = kDefaultIqTimeout) override;
+    void send(std::string_view xml) override { connection_.send(xml); }
+
+    xmpp::Connection& connection() { return connection_; }
+    // Sends our presence with caps (XEP-0115) when connected: at login, and again
+    // whenever the features change, so the server's PEP learns the new +notify.
+    void announce();
+
+  private:
+    void handle_stanza(std::shared_ptr<const pugi::xml_document> stanza);
+    void answer_disco_info(pugi::xml_node iq);
+    void answer_empty(pugi::xml_node iq);
+    void answer_error(pugi::xml_node iq, const char* type, const char* condition);
+    bool from_own_account(pugi::xml_node iq) const;
+    std::set<std::string> all_features() const;
+
+    std::string profile_;
+    const std::set<std::string>& features_;
+    MessageSink on_message_;
+    xmpp::Connection connection_;
+};
+
+}  // namespace roost::core

@@ -1,0 +1,39 @@
+// ScopedIpc and ScopedXmpp: bookkeeping of what one plugin registered.
+#include "src/core/ScopedServices.hpp"
+
+namespace roost::core {
+
+ScopedIpc::~ScopedIpc() {
+    for (const auto& name : methods_) ipc_.remove_method(name);
+}
+
+void ScopedIpc::add_method(const std::string& name, RpcMethod method) {
+    ipc_.add_method(name, std::move(method));
+    methods_.insert(name);
+}
+
+void ScopedIpc::remove_method(const std::string& name) {
+    if (methods_.erase(name)) ipc_.remove_method(name);
+}
+
+ScopedXmpp::~ScopedXmpp() {
+    for (XmppHandlerId id : handlers_) xmpp_.remove_handler(id);
+}
+
+XmppHandlerId ScopedXmpp::on_message(MessageHandler handler) {
+    XmppHandlerId id = xmpp_.on_message(std::move(handler));
+    handlers_.insert(id);
+    return id;
+}
+
+XmppHandlerId ScopedXmpp::on_connection(ConnectionHandler handler) {
+    XmppHandlerId id = xmpp_.on_connection(std::move(handler));
+    handlers_.insert(id);
+    return id;
+}
+
+void ScopedXmpp::remove_handler(XmppHandlerId id) {
+    if (handlers_.erase(id)) xmpp_.remove_handler(id);
+}
+
+}  // namespace roost::core

@@ -1,0 +1,69 @@
+// IpcConnection: one client of the IpcServer: its non-blocking socket, the lines it
+// sends, and the lines queued for it until its socket can take them.
+#pragma once
+
+#include "src/ipc/LineBuffer.hpp"
+#include "src/reactor/Reactor.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+
+namespace roost::ipc {
+
+// Reactor thread only. Always owned by a shared_ptr: replies hold weak_ptrs to it,
+// and it keeps itself alive while its own callbacks run.
+class IpcConnection : public std::enable_shared_from_this<IpcConnection> {
+public:
+    struct Limits {
+        std::size_t max_line;     // longest request line accepted
+        std::size_t max_backlog;  // most bytes queued for a client that does not read
+    };
+    struct Handlers {
+        std::function<void(IpcConnection&, const std::string& line)> on_line;
+        std::function<void(IpcConnection&)> on_oversized;  // reading has stopped
+        std::function<void(IpcConnection&)> on_closed;     // called once
+    };
+
+    IpcConnection(reactor::Reactor& reactor, reactor::Fd fd, std::uint64_t id, Limits limits,
+                  Handlers handlers);
+    ~IpcConnection();
+    IpcConnection(const IpcConnection&) = delete;
+    IpcConnection& operator=(const IpcConnection&) = delete;
+
+    std::uint64_t id() const { return id_; }
+    bool closed() const { return closed_; }
+    // Topics this client subscribed to, for IpcServer::notify.
+    std::set<std::string>& topics() { return topics_; }
+
+    // Queues one framed line and writes what the socket takes now; a client whose
+    // backlog passes max_backlog is dropped. No-op once closed.
+    void send(const std::string& line);
+    // Reads nothing more; closes once everything queued has been written.
+    void close_after_flush();
+    void close(const std::string& reason);
+
+private:
+    void on_ready(short revents);
+    void read_available();
+    void deliver_lines();
+    void flush();
+    void update_events();
+
+    reactor::Reactor& reactor_;
+    reactor::Fd fd_;
+    std::uint64_t id_;
+    Limits limits_;
+    Handlers handlers_;
+    reactor::WatchId watch_;
+    LineBuffer input_;
+    std::string output_;
+    std::size_t output_sent_ = 0;  // bytes of output_ already written
+    bool reading_ = true;
+    bool closed_ = false;
+    std::set<std::string> topics_;
+};
+
+}  // namespace roost::ipc

@@ -1,0 +1,555 @@
+// SqlitePubsubStore: nodes and items in SQLite, XEP-0059 paging by keyset over the
+// (node_id, created|updated, id) indexes, search through SearchQuery's SQL.
+#include "src/storage/SqlitePubsubStore.hpp"
+
+#include "src/storage/SearchQuery.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+
+namespace roost::storage {
+namespace {
+
+using nlohmann::json;
+using pubsub::NodeKey;
+
+std::int64_t now_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// Empty strings are stored as NULL, and read back as "".
+SqlValue nullable(const std::string& text) {
+    if (text.empty()) return nullptr;
+    return text;
+}
+
+SqlValue nullable(const json& value) {
+    if (value.is_null()) return nullptr;
+    return value.dump();
+}
+
+std::string text_of(const SQLite::Column& column) {
+    return column.isNull() ? "" : column.getString();
+}
+
+json json_of(const SQLite::Column& column) {
+    return column.isNull() ? json() : json::parse(column.getString());
+}
+
+void check_scope(const pubsub::ProfileScope& scope) {
+    if (!scope.all_profiles && scope.profile.empty())
+        throw std::invalid_argument("no profile given: name one, or ask for all profiles");
+}
+
+// "AND p.name = ?" unless the scope is every profile.
+void add_scope(BoundSql& sql, const pubsub::ProfileScope& scope) {
+    check_scope(scope);
+    if (!scope.all_profiles) sql.add(" AND p.name = ?", scope.profile);
+}
+
+const char* kNodeColumns =
+    "SELECT n.id, p.name, n.service, n.node, n.analyser, n.type, n.subtype, n.sync_state, "
+    "n.sync_reason, n.sync_updated_at, n.subscribed, n.extra "
+    "FROM pubsub_nodes n JOIN profiles p ON p.id = n.profile_id WHERE 1";
+
+pubsub::NodeInfo node_of(SQLite::Statement& row) {
+    pubsub::NodeInfo info;
+    info.id = row.getColumn(0).getInt64();
+    info.key = {row.getColumn(1).getString(), row.getColumn(2).getString(),
+                row.getColumn(3).getString()};
+    info.analyser = text_of(row.getColumn(4));
+    info.type = text_of(row.getColumn(5));
+    info.subtype = text_of(row.getColumn(6));
+    info.sync_state = pubsub::sync_state_from(text_of(row.getColumn(7)));
+    info.sync_reason = text_of(row.getColumn(8));
+    if (!row.getColumn(9).isNull()) info.sync_updated_at = row.getColumn(9).getInt64();
+    info.subscribed = row.getColumn(10).getInt() != 0;
+    info.extra = json_of(row.getColumn(11));
+    return info;
+}
+
+// The items a get_items() pages over: a node's, maybe only some ids, maybe cut to the
+// max_items most recent. `key` is the column the order follows.
+struct ItemSet {
+    BoundSql where;
+    std::string key;
+};
+
+// The items a read returns; the rows come newest first.
+std::vector<pubsub::Item> items_of(SQLite::Statement& row) {
+    std::vector<pubsub::Item> items;
+    while (row.executeStep())
+        items.push_back({row.getColumn(0).getString(), row.getColumn(1).getString(),
+                         text_of(row.getColumn(2))});
+    return items;
+}
+
+pubsub::GetItemsAnswer item_not_found(const NodeKey& key, const std::string& id) {
+    pubsub::GetItemsAnswer answer;
+    XmppError error;
+    error.condition = "item-not-found";
+    error.type = "cancel";
+    error.text = "no item '" + id + "' to page from in the cache";
+    error.request = "get items of " + key.node + " at " +
+                    (key.service.empty() ? std::string("the account's PEP") : key.service);
+    answer.error = error;
+    return answer;
+}
+
+const char* kUpsertItem =
+    "INSERT INTO pubsub_items (node_id, item_id, raw_xml, parsed, parse_error, search_text, "
+    "publisher, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+    "ON CONFLICT (node_id, item_id) DO UPDATE SET raw_xml = excluded.raw_xml, "
+    "parsed = excluded.parsed, parse_error = excluded.parse_error, "
+    "search_text = excluded.search_text, publisher = excluded.publisher, "
+    "updated = ?10 "
+    // Storing the same content again touches nothing, not even the update time.
+    "WHERE raw_xml IS NOT excluded.raw_xml OR parsed IS NOT excluded.parsed "
+    "OR parse_error IS NOT excluded.parse_error OR search_text IS NOT excluded.search_text "
+    "OR publisher IS NOT excluded.publisher";
+
+// Bytes, not characters: length() of a BLOB counts bytes.
+const char* kItemBytes =
+    "coalesce(sum(length(CAST(i.raw_xml AS BLOB)) + coalesce(length(CAST(i.parsed AS BLOB)), 0) "
+    "+ coalesce(length(CAST(i.search_text AS BLOB)), 0)), 0)";
+
+void add_to(pubsub::StatsEntry& entry, std::int64_t nodes, std::int64_t items, std::int64_t bytes) {
+    entry.nodes += nodes;
+    entry.items += items;
+    entry.bytes += bytes;
+}
+
+}  // namespace
+
+SqlitePubsubStore::SqlitePubsubStore(Database& db) : db_(db) {}
+
+SQLite::Statement& SqlitePubsubStore::prepared(const std::string& sql) {
+    auto& cached = statements_[sql];
+    if (!cached) cached = std::make_unique<SQLite::Statement>(db_.sqlite(), sql);
+    cached->tryReset();
+    cached->clearBindings();
+    return *cached;
+}
+
+SqlitePubsubStore::Use SqlitePubsubStore::statement(const std::string& sql) {
+    return Use(prepared(sql));
+}
+
+SqlitePubsubStore::Use SqlitePubsubStore::statement(const BoundSql& bound) {
+    SQLite::Statement& cached = prepared(bound.sql);
+    bind_all(cached, bound.params);
+    return Use(cached);
+}
+
+std::optional<std::int64_t> SqlitePubsubStore::find_node(const NodeKey& key) {
+    auto query = statement(BoundSql().add(
+        "SELECT n.id FROM pubsub_nodes n JOIN profiles p ON p.id = n.profile_id "
+        "WHERE p.name = ? AND n.service = ? AND n.node = ?",
+        key.profile, key.service, key.node));
+    if (!query->executeStep()) return std::nullopt;
+    return query->getColumn(0).getInt64();
+}
+
+std::int64_t SqlitePubsubStore::ensure_profile(const std::string& name) {
+    if (name.empty()) throw std::invalid_argument("a pubsub cache node needs a profile");
+    {
+        auto query = statement(BoundSql().add("SELECT id FROM profiles WHERE name = ?", name));
+        if (query->executeStep()) return query->getColumn(0).getInt64();
+    }
+    // The account's JID is the profile manager's to fill; the cache only needs the row.
+    statement(BoundSql().add("INSERT INTO profiles (name, jid, created_at) VALUES (?, '', ?)",
+                             name, now_ms()))
+        ->exec();
+    return db_.sqlite().getLastInsertRowid();
+}
+
+std::int64_t SqlitePubsubStore::ensure_node(const NodeKey& key) {
+    if (auto id = find_node(key)) return *id;
+    std::int64_t profile = ensure_profile(key.profile);
+    statement(BoundSql().add(
+                  "INSERT INTO pubsub_nodes (profile_id, service, node) VALUES (?, ?, ?)",
+                  profile, key.service, key.node))
+        ->exec();
+    return db_.sqlite().getLastInsertRowid();
+}
+
+// ---- Nodes ----
+
+std::optional<pubsub::NodeInfo> SqlitePubsubStore::node_state(const NodeKey& key) {
+    auto query = statement(BoundSql().add(
+        std::string(kNodeColumns) + " AND p.name = ? AND n.service = ? AND n.node = ?",
+        key.profile, key.service, key.node));
+    if (!query->executeStep()) return std::nullopt;
+    return node_of(*query);
+}
+
+std::vector<pubsub::NodeInfo> SqlitePubsubStore::list_nodes(const pubsub::NodeFilter& filter) {
+    BoundSql sql;
+    sql.add(std::string(kNodeColumns) + " AND p.name = ?", filter.profile);
+    if (filter.service) sql.add(" AND n.service = ?", *filter.service);
+    if (filter.type) sql.add(" AND n.type = ?", *filter.type);
+    if (filter.analyser) sql.add(" AND n.analyser = ?", *filter.analyser);
+    if (filter.sync_state)
+        sql.add(" AND n.sync_state = ?", std::string(to_string(*filter.sync_state)));
+    if (filter.subscribed) sql.add(" AND n.subscribed = ?", std::int64_t{*filter.subscribed});
+    sql.add(" ORDER BY n.service, n.node");
+    auto query = statement(sql);
+    std::vector<pubsub::NodeInfo> nodes;
+    while (query->executeStep()) nodes.push_back(node_of(*query));
+    return nodes;
+}
+
+void SqlitePubsubStore::set_node(const NodeKey& key, const std::string& analyser,
+                                 const std::string& type, const std::string& subtype) {
+    auto transaction = db_.transaction();
+    std::int64_t node = ensure_node(key);
+    statement(BoundSql().add(
+                  "UPDATE pubsub_nodes SET analyser = ?, type = ?, subtype = ? WHERE id = ?",
+                  nullable(analyser), nullable(type), nullable(subtype), node))
+        ->exec();
+    transaction.commit();
+}
+
+void SqlitePubsubStore::set_sync_state(const NodeKey& key, std::optional<pubsub::SyncState> state,
+                                       const std::string& reason) {
+    auto transaction = db_.transaction();
+    std::int64_t node = ensure_node(key);
+    SqlValue state_value = nullptr;
+    if (state) state_value = std::string(to_string(*state));
+    statement(BoundSql().add("UPDATE pubsub_nodes SET sync_state = ?, sync_reason = ?, "
+                             "sync_updated_at = ? WHERE id = ?",
+                             state_value, nullable(reason), now_ms(), node))
+        ->exec();
+    transaction.commit();
+}
+
+void SqlitePubsubStore::set_subscribed(const NodeKey& key, bool subscribed) {
+    auto transaction = db_.transaction();
+    std::int64_t node = ensure_node(key);
+    statement(BoundSql().add("UPDATE pubsub_nodes SET subscribed = ? WHERE id = ?",
+                             std::int64_t{subscribed}, node))
+        ->exec();
+    transaction.commit();
+}
+
+void SqlitePubsubStore::set_extra(const NodeKey& key, const json& extra) {
+    auto transaction = db_.transaction();
+    std::int64_t node = ensure_node(key);
+    statement(BoundSql().add("UPDATE pubsub_nodes SET extra = ? WHERE id = ?", nullable(extra),
+                             node))
+        ->exec();
+    transaction.commit();
+}
+
+bool SqlitePubsubStore::drop_node(const NodeKey& key) {
+    auto node = find_node(key);
+    if (!node) return false;
+    auto transaction = db_.transaction();
+    statement(BoundSql().add("DELETE FROM pubsub_nodes WHERE id = ?", *node))->exec();
+    transaction.commit();
+    return true;
+}
+
+// ---- Items ----
+
+pubsub::UpsertResult SqlitePubsubStore::upsert_items(const NodeKey& key,
+                                                     std::span<const pubsub::StoredItem> items) {
+    pubsub::UpsertResult result;
+    auto transaction = db_.transaction();
+    std::int64_t node = ensure_node(key);
+    std::int64_t now = now_ms();
+    Use upsert = statement(kUpsertItem);
+    for (const auto& item : items) {
+        std::int64_t created = item.created ? item.created : now;
+        std::string parsed = item.parsed.is_null() ? "" : item.parsed.dump();
+        upsert->reset();
+        // No copies of the (possibly large) texts: they outlive the exec() below.
+        auto text = [&](int index, const std::string& value) {
+            if (value.empty())
+                upsert->bind(index);
+            else
+                upsert->bindNoCopy(index, value);
+        };
+        upsert->bind(1, node);
+        upsert->bindNoCopy(2, item.id);
+        upsert->bindNoCopy(3, item.xml);
+        text(4, parsed);
+        text(5, item.parse_error);
+        text(6, item.search_text);
+        text(7, item.publisher);
+        upsert->bind(8, created);
+        // A new item was updated when created; a changed one, now (unless told).
+        upsert->bind(9, item.updated ? item.updated : created);
+        upsert->bind(10, item.updated ? item.updated : now);
+        if (upsert->exec() > 0)
+            ++result.changed;
+        else
+            ++result.unchanged;
+    }
+    transaction.commit();
+    return result;
+}
+
+int SqlitePubsubStore::delete_items(const NodeKey& key, std::span<const std::string> ids) {
+    auto node = find_node(key);
+    if (!node) return 0;
+    int deleted = 0;
+    auto transaction = db_.transaction();
+    for (const auto& id : ids) {
+        deleted += statement(BoundSql().add(
+                                 "DELETE FROM pubsub_items WHERE node_id = ? AND item_id = ?",
+                                 *node, id))
+                       ->exec();
+    }
+    transaction.commit();
+    return deleted;
+}
+
+int SqlitePubsubStore::purge_items(const NodeKey& key) {
+    auto node = find_node(key);
+    if (!node) return 0;
+    auto transaction = db_.transaction();
+    int deleted =
+        statement(BoundSql().add("DELETE FROM pubsub_items WHERE node_id = ?", *node))->exec();
+    transaction.commit();
+    return deleted;
+}
+
+int SqlitePubsubStore::trim_to_max_items(const NodeKey& key, int max_items) {
+    if (max_items < 0) throw std::invalid_argument("max_items cannot be negative");
+    auto node = find_node(key);
+    if (!node) return 0;
+    auto transaction = db_.transaction();
+    int deleted = statement(BoundSql().add(
+                                "DELETE FROM pubsub_items WHERE id IN (SELECT id FROM "
+                                "pubsub_items WHERE node_id = ? ORDER BY updated DESC, id DESC "
+                                "LIMIT -1 OFFSET ?)",
+                                *node, std::int64_t{max_items}))
+                      ->exec();
+    transaction.commit();
+    return deleted;
+}
+
+std::int64_t SqlitePubsubStore::item_count(std::int64_t node) {
+    auto query =
+        statement(BoundSql().add("SELECT item_count FROM pubsub_nodes WHERE id = ?", node));
+    return query->executeStep() ? query->getColumn(0).getInt64() : 0;
+}
+
+std::vector<std::string> SqlitePubsubStore::item_ids(const NodeKey& key) {
+    std::vector<std::string> ids;
+    auto node = find_node(key);
+    if (!node) return ids;
+    auto query = statement(BoundSql().add(
+        "SELECT item_id FROM pubsub_items WHERE node_id = ? ORDER BY created, id", *node));
+    while (query->executeStep()) ids.push_back(query->getColumn(0).getString());
+    return ids;
+}
+
+// ---- Reads ----
+
+// Pages with keysets on (key, id): `after X` is what sorts below X newest first,
+// `before X` what sorts above it, so no read scans the rows it skips but the counts.
+pubsub::GetItemsAnswer SqlitePubsubStore::get_items(const NodeKey& key,
+                                                    const pubsub::ItemsQuery& query) {
+    pubsub::GetItemsAnswer answer;
+    answer.page.from_cache = true;
+    ItemSet set;
+    set.key = query.order == pubsub::ItemOrder::Modification ? "updated" : "created";
+    // An unknown node pages like an empty one.
+    std::int64_t node = find_node(key).value_or(-1);
+    set.where.add(" FROM pubsub_items WHERE node_id = ?", node);
+    if (!query.ids.empty()) {
+        set.where.add(" AND item_id IN (SELECT value FROM json_each(?))", json(query.ids).dump());
+    }
+    const std::string& k = set.key;
+    auto count_of = [&](const BoundSql& where) {
+        auto counter = statement(BoundSql{"SELECT count(*)" + where.sql, where.params});
+        counter->executeStep();
+        return counter->getColumn(0).getInt64();
+    };
+
+    // The node's own count (kept by triggers) spares counting a large node's rows.
+    std::int64_t total = query.ids.empty() ? item_count(node) : count_of(set.where);
+    if (query.max_items && total > *query.max_items) {
+        // Keep the max_items most recent: everything from the oldest of them on.
+        std::int64_t keep = std::max(*query.max_items, 0);
+        if (keep == 0) {
+            total = 0;
+            set.where.add(" AND 0");
+        } else {
+            BoundSql oldest_kept{"SELECT " + k + ", id" + set.where.sql + " ORDER BY " + k +
+                                     " DESC, id DESC LIMIT 1 OFFSET ?",
+                                 set.where.params};
+            oldest_kept.params.emplace_back(keep - 1);
+            auto cut = statement(oldest_kept);
+            cut->executeStep();
+            std::int64_t cut_key = cut->getColumn(0).getInt64();
+            std::int64_t cut_id = cut->getColumn(1).getInt64();
+            set.where.add(" AND (" + k + ", id) >= (?, ?)", cut_key, cut_id);
+            total = keep;
+        }
+    }
+
+    const pubsub::RsmRequest rsm = query.rsm.value_or(pubsub::RsmRequest{});
+    std::int64_t limit = rsm.max && *rsm.max >= 0 ? *rsm.max : -1;
+    std::string columns = "SELECT item_id, raw_xml, publisher";
+    std::string newest_first = " ORDER BY " + k + " DESC, id DESC LIMIT ?";
+    std::string oldest_first = " ORDER BY " + k + " ASC, id ASC LIMIT ?";
+
+    // The anchor of after/before, as (key, id) and its rank (items newer than it).
+    auto anchor =
+        [&](const std::string& id) -> std::optional<std::pair<std::int64_t, std::int64_t>> {
+        BoundSql find{"SELECT " + k + ", id" + set.where.sql + " AND item_id = ?",
+                      set.where.params};
+        find.params.emplace_back(id);
+        auto found = statement(find);
+        if (!found->executeStep()) return std::nullopt;
+        return std::pair{found->getColumn(0).getInt64(), found->getColumn(1).getInt64()};
+    };
+    auto rank = [&](std::pair<std::int64_t, std::int64_t> at) {
+        BoundSql newer = set.where;
+        newer.add(" AND (" + k + ", id) > (?, ?)", at.first, at.second);
+        return count_of(newer);
+    };
+
+    std::vector<pubsub::Item> items;
+    std::int64_t first_index = 0;
+    if (rsm.before) {
+        BoundSql page = set.where;
+        if (!rsm.before->empty()) {
+            auto at = anchor(*rsm.before);
+            if (!at) return item_not_found(key, *rsm.before);
+            page.add(" AND (" + k + ", id) > (?, ?)", at->first, at->second);
+            first_index = rank(*at);
+        } else {
+            first_index = total;
+        }
+        page.sql = columns + page.sql + oldest_first;
+        page.params.emplace_back(limit);
+        items = items_of(*statement(page));
+        std::reverse(items.begin(), items.end());
+        first_index -= static_cast<std::int64_t>(items.size());
+    } else if (rsm.after) {
+        auto at = anchor(*rsm.after);
+        if (!at) return item_not_found(key, *rsm.after);
+        BoundSql page = set.where;
+        page.add(" AND (" + k + ", id) < (?, ?)", at->first, at->second);
+        page.sql = columns + page.sql + newest_first;
+        page.params.emplace_back(limit);
+        items = items_of(*statement(page));
+        first_index = rank(*at) + 1;
+    } else {
+        first_index = std::max(rsm.index.value_or(0), 0);
+        BoundSql page = set.where;
+        page.sql = columns + page.sql + newest_first + " OFFSET ?";
+        page.params.emplace_back(limit);
+        page.params.emplace_back(first_index);
+        items = items_of(*statement(page));
+    }
+
+    if (query.rsm) {
+        pubsub::RsmResult result;
+        result.count = static_cast<int>(total);
+        if (!items.empty()) {
+            result.first = items.front().id;
+            result.first_index = static_cast<int>(first_index);
+            result.last = items.back().id;
+        }
+        answer.page.rsm = result;
+    }
+    answer.page.items = std::move(items);
+    return answer;
+}
+
+// ---- Maintenance ----
+
+pubsub::PurgeResult SqlitePubsubStore::purge(const pubsub::PurgeFilter& filter) {
+    BoundSql where;
+    where.add(" WHERE node_id IN (SELECT n.id FROM pubsub_nodes n JOIN profiles p ON "
+              "p.id = n.profile_id WHERE 1");
+    add_scope(where, filter.scope);
+    if (filter.service) where.add(" AND n.service = ?", *filter.service);
+    if (filter.node) where.add(" AND n.node = ?", *filter.node);
+    if (filter.type) where.add(" AND n.type = ?", *filter.type);
+    where.add(")");
+    if (filter.updated_before) where.add(" AND updated < ?", *filter.updated_before);
+
+    pubsub::PurgeResult result;
+    auto transaction = db_.transaction();
+    BoundSql forget{"UPDATE pubsub_nodes SET sync_state = NULL, sync_reason = 'purged', "
+                    "sync_updated_at = ? WHERE id IN (SELECT DISTINCT node_id FROM pubsub_items" +
+                        where.sql + ")",
+                    {now_ms()}};
+    forget.params.insert(forget.params.end(), where.params.begin(), where.params.end());
+    result.nodes = statement(forget)->exec();
+    result.items =
+        statement(BoundSql{"DELETE FROM pubsub_items" + where.sql, where.params})->exec();
+    transaction.commit();
+    return result;
+}
+
+void SqlitePubsubStore::reset() {
+    auto transaction = db_.transaction();
+    statement("DELETE FROM pubsub_items")->exec();
+    statement("DELETE FROM pubsub_nodes")->exec();
+    transaction.commit();
+}
+
+pubsub::CacheStats SqlitePubsubStore::stats(const pubsub::ProfileScope& scope) {
+    BoundSql sql;
+    sql.add(std::string("SELECT coalesce(n.type, ''), coalesce(n.sync_state, 'none'), "
+                        "count(DISTINCT n.id), count(i.id), ") +
+            kItemBytes +
+            " FROM pubsub_nodes n JOIN profiles p ON p.id = n.profile_id "
+            "LEFT JOIN pubsub_items i ON i.node_id = n.id WHERE 1");
+    add_scope(sql, scope);
+    sql.add(" GROUP BY 1, 2");
+    pubsub::CacheStats stats;
+    auto query = statement(sql);
+    while (query->executeStep()) {
+        std::int64_t nodes = query->getColumn(2).getInt64();
+        std::int64_t items = query->getColumn(3).getInt64();
+        std::int64_t bytes = query->getColumn(4).getInt64();
+        add_to(stats.total, nodes, items, bytes);
+        add_to(stats.by_type[query->getColumn(0).getString()], nodes, items, bytes);
+        add_to(stats.by_sync_state[query->getColumn(1).getString()], nodes, items, bytes);
+    }
+    return stats;
+}
+
+// ---- Search ----
+
+pubsub::SearchResult SqlitePubsubStore::search(const pubsub::SearchQuery& query) {
+    pubsub::SearchResult result;
+    auto sql = search_sql(query);
+    if (auto* error = std::get_if<pubsub::SearchError>(&sql)) {
+        result.error = *error;
+        return result;
+    }
+    auto rows = statement(std::get<BoundSql>(sql));
+    while (rows->executeStep()) {
+        if (static_cast<int>(result.hits.size()) == query.limit) {
+            result.more = true;
+            break;
+        }
+        pubsub::SearchHit hit;
+        hit.key = {rows->getColumn(0).getString(), rows->getColumn(1).getString(),
+                   rows->getColumn(2).getString()};
+        hit.type = text_of(rows->getColumn(3));
+        hit.item = {rows->getColumn(4).getString(),  text_of(rows->getColumn(5)),
+                    text_of(rows->getColumn(6)),     json_of(rows->getColumn(7)),
+                    text_of(rows->getColumn(8)),     text_of(rows->getColumn(9)),
+                    rows->getColumn(10).getInt64(), rows->getColumn(11).getInt64()};
+        result.hits.push_back(std::move(hit));
+    }
+    return result;
+}
+
+pubsub::ParsedSearch SqlitePubsubStore::parse_search(std::string_view text) {
+    return parse_search_query(text);
+}
+
+}  // namespace roost::storage

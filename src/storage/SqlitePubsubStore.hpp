@@ -1,0 +1,80 @@
+// SqlitePubsubStore: the pubsub cache's PubsubStore over the user's SQLite database
+// (tables pubsub_nodes, pubsub_items, pubsub_items_fts of migrations/).
+#pragma once
+
+#include "roost/PubsubStore.hpp"
+#include "src/storage/BoundSql.hpp"
+#include "src/storage/Database.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace roost::storage {
+
+// Prepared statements are kept and reused for the store's lifetime, so it must go
+// before the Database it was given. Reactor thread only.
+class SqlitePubsubStore final : public pubsub::PubsubStore {
+public:
+    explicit SqlitePubsubStore(Database& db);
+
+    std::optional<pubsub::NodeInfo> node_state(const pubsub::NodeKey& key) override;
+    std::vector<pubsub::NodeInfo> list_nodes(const pubsub::NodeFilter& filter) override;
+    void set_node(const pubsub::NodeKey& key, const std::string& analyser,
+                  const std::string& type, const std::string& subtype) override;
+    void set_sync_state(const pubsub::NodeKey& key, std::optional<pubsub::SyncState> state,
+                        const std::string& reason = "") override;
+    void set_subscribed(const pubsub::NodeKey& key, bool subscribed) override;
+    void set_extra(const pubsub::NodeKey& key, const nlohmann::json& extra) override;
+    bool drop_node(const pubsub::NodeKey& key) override;
+
+    pubsub::UpsertResult upsert_items(const pubsub::NodeKey& key,
+                                      std::span<const pubsub::StoredItem> items) override;
+    int delete_items(const pubsub::NodeKey& key, std::span<const std::string> ids) override;
+    int purge_items(const pubsub::NodeKey& key) override;
+    int trim_to_max_items(const pubsub::NodeKey& key, int max_items) override;
+    std::vector<std::string> item_ids(const pubsub::NodeKey& key) override;
+
+    pubsub::GetItemsAnswer get_items(const pubsub::NodeKey& key,
+                                     const pubsub::ItemsQuery& query) override;
+
+    pubsub::PurgeResult purge(const pubsub::PurgeFilter& filter) override;
+    void reset() override;
+    pubsub::CacheStats stats(const pubsub::ProfileScope& scope) override;
+
+    pubsub::SearchResult search(const pubsub::SearchQuery& query) override;
+    pubsub::ParsedSearch parse_search(std::string_view text) override;
+
+private:
+    // Resets the statement when the use ends, so that no read lingers.
+    class Use {
+    public:
+        explicit Use(SQLite::Statement& statement) : statement_(statement) {}
+        ~Use() { statement_.tryReset(); }
+        Use(const Use&) = delete;
+        Use& operator=(const Use&) = delete;
+        SQLite::Statement* operator->() { return &statement_; }
+        SQLite::Statement& operator*() { return statement_; }
+
+    private:
+        SQLite::Statement& statement_;
+    };
+
+    // The cached statement for `sql`, reset and unbound.
+    SQLite::Statement& prepared(const std::string& sql);
+    // The same, in use: with `bound`'s values bound.
+    Use statement(const std::string& sql);
+    Use statement(const BoundSql& bound);
+
+    std::optional<std::int64_t> find_node(const pubsub::NodeKey& key);
+    std::int64_t ensure_node(const pubsub::NodeKey& key);
+    std::int64_t ensure_profile(const std::string& name);
+    std::int64_t item_count(std::int64_t node);
+
+    Database& db_;
+    std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+};
+
+}  // namespace roost::storage

@@ -1,0 +1,246 @@
+// Connection: libstrophe's connection object, its callbacks, and reconnection.
+#include "src/xmpp/Connection.hpp"
+
+#include "src/xmpp/IqErrors.hpp"
+#include "src/xmpp/Stanza.hpp"
+
+#include <poll.h>
+#include <spdlog/spdlog.h>
+#include <strophe.h>
+
+#include <cstring>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace roost::xmpp {
+namespace {
+
+// libstrophe's socket callback carries no user data: map its connections to ours.
+std::unordered_map<xmpp_conn_t*, Connection*>& registry() {
+    static std::unordered_map<xmpp_conn_t*, Connection*> connections;
+    return connections;
+}
+
+// "stream error conflict: Replaced by new connection", from the <stream:error/>.
+std::string stream_error_text(const xmpp_stream_error_t* error) {
+    if (!error) return {};
+    std::string condition;
+    xmpp_stanza_t* child = error->stanza ? xmpp_stanza_get_children(error->stanza) : nullptr;
+    for (; child && condition.empty(); child = xmpp_stanza_get_next(child)) {
+        const char* name = xmpp_stanza_get_name(child);
+        if (name && std::strcmp(name, "text") != 0) condition = name;
+    }
+    std::string text = "stream error " + (condition.empty() ? "undefined-condition" : condition);
+    if (error->text && *error->text) text += std::string(": ") + error->text;
+    return text;
+}
+
+}  // namespace
+
+struct ConnectionCallbacks {
+    static int on_socket(xmpp_conn_t* conn, void* socket) {
+        xmpp_sockopt_cb_keepalive(conn, socket);
+        auto found = registry().find(conn);
+        if (found != registry().end()) found->second->watch_socket(*static_cast<int*>(socket));
+        return 0;
+    }
+
+    static void on_event(xmpp_conn_t*, xmpp_conn_event_t event, int error,
+                         xmpp_stream_error_t* stream_error, void* self) {
+        auto* connection = static_cast<Connection*>(self);
+        if (event == XMPP_CONN_CONNECT)
+            connection->handle_up();
+        else if (event == XMPP_CONN_DISCONNECT || event == XMPP_CONN_FAIL)
+            connection->handle_down(
+                connection->describe_failure(error, stream_error_text(stream_error)));
+    }
+
+    static int on_stanza(xmpp_conn_t*, xmpp_stanza_t* stanza, void* self) {
+        auto* connection = static_cast<Connection*>(self);
+        std::shared_ptr<const pugi::xml_document> received;
+        try {
+            received = parse_xml(Stanza::borrow(stanza).to_xml());
+        } catch (const StanzaError& e) {
+            spdlog::warn("{}: dropped an unreadable stanza: {}", connection->bare_jid_, e.what());
+            return 1;
+        }
+        pugi::xml_node element = received->document_element();
+        bool is_answer = std::strcmp(element.name(), "iq") == 0 &&
+                         (std::strcmp(element.attribute("type").value(), "result") == 0 ||
+                          std::strcmp(element.attribute("type").value(), "error") == 0);
+        if (is_answer && connection->iqs_.resolve(received, connection->bare_jid_)) return 1;
+        if (connection->stanza_handler_) connection->stanza_handler_(std::move(received));
+        return 1;  // keep the handler
+    }
+};
+
+const char* to_string(ConnectionState state) {
+    switch (state) {
+        case ConnectionState::Disconnected:
+            return "disconnected";
+        case ConnectionState::Connecting:
+            return "connecting";
+        case ConnectionState::Connected:
+            return "connected";
+    }
+    return "unknown";
+}
+
+Connection::Connection(XmppContext& context, ConnectionSettings settings)
+    : context_(context),
+      settings_(std::move(settings)),
+      bare_jid_(settings_.jid.substr(0, settings_.jid.find('/'))),
+      conn_(xmpp_conn_new(context.get())),
+      iqs_(context.reactor()),
+      backoff_(settings_.reconnect_base, settings_.reconnect_cap) {
+    if (!conn_) throw std::bad_alloc();
+    registry()[conn_] = this;
+    context_.add_connection(this);
+    xmpp_conn_set_jid(conn_, settings_.jid.c_str());
+    xmpp_conn_set_pass(conn_, settings_.password.c_str());
+    xmpp_conn_set_flags(conn_, settings_.allow_plaintext ? XMPP_CONN_FLAG_DISABLE_TLS
+                                                         : XMPP_CONN_FLAG_MANDATORY_TLS);
+    xmpp_conn_set_sockopt_callback(conn_, ConnectionCallbacks::on_socket);
+    xmpp_handler_add(conn_, ConnectionCallbacks::on_stanza, nullptr, nullptr, nullptr, this);
+}
+
+Connection::~Connection() {
+    wanted_ = false;
+    state_handler_ = nullptr;
+    stanza_handler_ = nullptr;
+    if (retry_timer_) context_.reactor().cancel_timer(*retry_timer_);
+    if (state_ != ConnectionState::Disconnected) {
+        context_.remove_active();
+        state_ = ConnectionState::Disconnected;  // release's own disconnect event is then a no-op
+    }
+    unwatch_socket();
+    iqs_.fail_all("connection closed");
+    context_.remove_connection(this);
+    registry().erase(conn_);
+    xmpp_conn_release(conn_);
+}
+
+std::string Connection::bound_jid() const {
+    const char* jid = xmpp_conn_get_bound_jid(conn_);
+    return jid ? jid : "";
+}
+
+void Connection::connect() {
+    if (wanted_) return;
+    wanted_ = true;
+    backoff_.reset();
+    start_attempt();
+}
+
+void Connection::disconnect() {
+    wanted_ = false;
+    if (retry_timer_) {
+        context_.reactor().cancel_timer(*retry_timer_);
+        retry_timer_.reset();
+    }
+    if (state_ != ConnectionState::Disconnected) xmpp_disconnect(conn_);
+}
+
+void Connection::start_attempt() {
+    retry_timer_.reset();
+    problems_at_start_ = context_.problem_count();
+    set_state(ConnectionState::Connecting, "");
+    context_.add_active();
+    const char* host = settings_.host ? settings_.host->c_str() : nullptr;
+    unsigned short port = settings_.port.value_or(0);
+    if (xmpp_connect_client(conn_, host, port, ConnectionCallbacks::on_event, this) != XMPP_EOK)
+        handle_down("cannot start connecting to " + (settings_.host ? *settings_.host : bare_jid_));
+}
+
+void Connection::handle_up() {
+    backoff_.reset();
+    problems_at_start_ = context_.problem_count();
+    last_error_.clear();
+    set_state(ConnectionState::Connected, "");
+}
+
+void Connection::handle_down(std::string reason) {
+    if (state_ == ConnectionState::Disconnected) return;
+    unwatch_socket();
+    context_.remove_active();
+    if (!wanted_) reason = "disconnected on request";
+    last_error_ = wanted_ ? reason : "";
+    iqs_.fail_all(reason);
+    set_state(ConnectionState::Disconnected, reason);
+    if (!wanted_) return;
+    auto delay = backoff_.next();
+    spdlog::info("{}: connection down ({}); retrying in {} ms", bare_jid_, reason, delay.count());
+    retry_timer_ = context_.reactor().add_timer(delay, [this] { start_attempt(); });
+}
+
+std::string Connection::describe_failure(int error, const std::string& stream_error) const {
+    if (!stream_error.empty()) return stream_error;
+    if (error)
+        return (state_ == ConnectionState::Connected ? "connection lost: " : "cannot connect: ") +
+               std::string(std::strerror(error));
+    if (context_.problem_count() == problems_at_start_) return "the server closed the connection";
+    const std::string& problem = context_.last_problem();
+    if (problem.find("authenticate") != std::string::npos)
+        return "authentication failed: wrong password, or no SASL mechanism in common";
+    return problem;
+}
+
+void Connection::set_state(ConnectionState state, const std::string& reason) {
+    state_ = state;
+    if (state_handler_) state_handler_(state, reason);
+}
+
+void Connection::watch_socket(int fd) {
+    unwatch_socket();
+    // Readiness only wakes the loop; the iteration hook lets libstrophe do the work.
+    // Writable (or failed) once means the TCP connect is over.
+    tcp_connecting_ = true;
+    socket_events_ = POLLIN | POLLOUT;
+    socket_watch_ = context_.reactor().watch(fd, socket_events_, [this](short revents) {
+        if (revents & POLLNVAL) unwatch_socket();  // libstrophe closed it already
+        if (revents & (POLLOUT | POLLERR | POLLHUP)) tcp_connecting_ = false;
+    });
+}
+
+void Connection::follow_socket() {
+    if (!socket_watch_) return;
+    short wanted = POLLIN;
+    if (tcp_connecting_ || xmpp_conn_send_queue_len(conn_) > 0) wanted |= POLLOUT;
+    if (wanted == socket_events_) return;
+    socket_events_ = wanted;
+    context_.reactor().modify(*socket_watch_, wanted);
+}
+
+void Connection::unwatch_socket() {
+    if (!socket_watch_) return;
+    context_.reactor().unwatch(*socket_watch_);
+    socket_watch_.reset();
+}
+
+void Connection::send(std::string_view xml) {
+    if (state_ != ConnectionState::Connected)
+        throw std::runtime_error(bare_jid_ + ": not connected");
+    Stanza stanza = Stanza::parse(context_.get(), xml);
+    xmpp_send(conn_, stanza.get());
+    context_.reactor().wake();  // the next iteration flushes it
+}
+
+void Connection::send_iq(std::string_view type, std::string_view to, std::string_view payload,
+                         std::string request, IqCallback callback,
+                         std::chrono::milliseconds timeout) {
+    if (state_ != ConnectionState::Connected) {
+        callback({nullptr, local_error(XmppError::Kind::Disconnected, std::move(request),
+                                       last_error_.empty() ? "not connected" : last_error_)});
+        return;
+    }
+    std::string id = iqs_.next_id();
+    std::string xml = "<iq type='" + xml_escape(type) + "' id='" + id + "'";
+    if (!to.empty()) xml += " to='" + xml_escape(to) + "'";
+    xml += ">";
+    xml += payload;
+    xml += "</iq>";
+    send(xml);
+    iqs_.track(id, std::string(to), std::move(request), timeout, std::move(callback));
+}
+
+}  // namespace roost::xmpp

@@ -1,0 +1,13 @@
+// Test plugin "cycle_a": depends on "cycle_b", which depends on it.
+#include "tests/plugins/ReportingPlugin.hpp"
+
+namespace {
+
+class CycleA final : public roost::test_plugins::ReportingPlugin {
+public:
+    CycleA() : ReportingPlugin("cycle_a") {}
+};
+
+}  // namespace
+
+ROOST_PLUGIN(CycleA, "cycle_a", "1.0", ("cycle_b"), ());

@@ -1,0 +1,121 @@
+// Daemon: fork/exec roostd with its output in the temp tree.
+#include "tests/support/Daemon.hpp"
+
+#include "src/ipc/IpcClient.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <stdexcept>
+#include <thread>
+
+namespace roost::test {
+namespace {
+
+std::string binary(const char* relative) { return (build_dir() / relative).string(); }
+
+}  // namespace
+
+Daemon::Daemon(const std::string& config) {
+    env_ = {{"XDG_CONFIG_HOME", (home_ / "config").string()},
+            {"XDG_DATA_HOME", (home_ / "data").string()},
+            {"XDG_RUNTIME_DIR", (home_ / "run").string()}};
+    std::filesystem::create_directories(home_ / "run");
+    ::chmod((home_ / "run").c_str(), 0700);
+    if (!config.empty()) {
+        auto path = home_ / "config" / "roost" / "roost.toml";
+        write_file(path, config);
+        ::chmod(path.c_str(), 0600);
+    }
+    pid_ = start();
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (!running()) throw std::runtime_error("roostd exited at start:\n" + log());
+        try {
+            ipc::IpcClient client(socket());
+            client.call("status");
+            return;
+        } catch (const std::exception&) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    }
+    kill();
+    throw std::runtime_error("roostd did not come up in time:\n" + log());
+}
+
+Daemon::~Daemon() {
+    if (pid_ > 0) kill();
+}
+
+std::filesystem::path Daemon::socket() const { return home_ / "run" / "roost" / "roostd.sock"; }
+std::filesystem::path Daemon::database() const { return home_ / "data" / "roost" / "roost.db"; }
+
+pid_t Daemon::start() {
+    auto log_path = home_ / "roostd.log";
+    pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+        int out = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+        ::dup2(out, 1);
+        ::dup2(out, 2);
+        for (const auto& [name, value] : env_) ::setenv(name.c_str(), value.c_str(), 1);
+        std::string path = binary("src/daemon/roostd");
+        ::execl(path.c_str(), path.c_str(), "--log-level", "debug", nullptr);
+        ::_exit(127);
+    }
+    return pid;
+}
+
+RunResult Daemon::roost(const std::vector<std::string>& args) const {
+    std::vector<std::string> argv{binary("src/cli/roost")};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv, env_);
+}
+
+RunResult Daemon::run_another() const { return run({binary("src/daemon/roostd")}, env_); }
+
+int Daemon::wait(std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+        pid_t done = ::waitpid(pid_, &status, WNOHANG);
+        if (done == pid_) {
+            pid_ = -1;
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return -1;
+}
+
+int Daemon::terminate(std::chrono::milliseconds timeout) {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, SIGTERM);
+    int status = wait(timeout);
+    if (status < 0) kill();
+    return status;
+}
+
+void Daemon::kill() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+}
+
+bool Daemon::running() {
+    if (pid_ <= 0) return false;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return false;
+    }
+    return true;
+}
+
+std::string Daemon::log() const { return read_file(home_ / "roostd.log"); }
+
+}  // namespace roost::test

@@ -1,0 +1,53 @@
+// Daemon: a real roostd for one test, in a throwaway XDG tree (config, data,
+// runtime), started in the background and always stopped at the end.
+#pragma once
+
+#include "tests/support/Run.hpp"
+#include "tests/support/TempDir.hpp"
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace roost::test {
+
+class Daemon {
+public:
+    // Writes `config` (TOML, mode 0600) when not empty, then starts roostd and waits
+    // until its socket accepts connections; throws when it does not come up.
+    explicit Daemon(const std::string& config = {});
+    ~Daemon();  // SIGKILL if still running
+    Daemon(const Daemon&) = delete;
+    Daemon& operator=(const Daemon&) = delete;
+
+    // The XDG variables that point roostd and roost at this tree.
+    const std::map<std::string, std::string>& env() const { return env_; }
+    std::filesystem::path socket() const;
+    std::filesystem::path database() const;
+    const TempDir& home() const { return home_; }
+
+    // `roost ARGS...` against this daemon.
+    RunResult roost(const std::vector<std::string>& args) const;
+    // Another roostd on the same tree, run to completion (a second instance).
+    RunResult run_another() const;
+
+    // SIGTERM and wait; returns the exit status (128 + signal when killed).
+    int terminate(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+    void kill();
+    bool running();
+    std::string log() const;  // what roostd printed
+
+private:
+    pid_t start();
+    int wait(std::chrono::milliseconds timeout);
+
+    TempDir home_;
+    std::map<std::string, std::string> env_;
+    pid_t pid_ = -1;
+};
+
+}  // namespace roost::test

@@ -1,0 +1,67 @@
+// TestBackend: wiring the real services the way Backend does, minus the files.
+#include "tests/support/TestHost.hpp"
+
+#include "src/storage/Migrator.hpp"
+
+#include <memory>
+#include <stdexcept>
+
+namespace roost::test {
+namespace {
+
+storage::Database& migrated(storage::Database& db) {
+    auto migrations = storage::MigrationSet::embedded();
+    storage::Migrator migrator(db, migrations);
+    migrator.run(migrator.plan_upgrade());
+    return db;
+}
+
+}  // namespace
+
+void TestIpc::add_method(const std::string& name, RpcMethod method) {
+    if (!methods_.emplace(name, std::move(method)).second)
+        throw std::invalid_argument("IPC method " + name + " is taken");
+}
+
+void TestIpc::notify(const std::string& topic, const nlohmann::json& data) {
+    notifications_.emplace_back(topic, data);
+}
+
+std::vector<nlohmann::json> TestIpc::sent(const std::string& topic) const {
+    std::vector<nlohmann::json> out;
+    for (const auto& [sent_topic, data] : notifications_) {
+        if (sent_topic == topic) out.push_back(data);
+    }
+    return out;
+}
+
+XmppHandlerId TestXmpp::on_message(MessageHandler handler) {
+    on_message_.emplace(next_id_, std::move(handler));
+    return next_id_++;
+}
+
+XmppHandlerId TestXmpp::on_connection(ConnectionHandler handler) {
+    on_connection_.emplace(next_id_, std::move(handler));
+    return next_id_++;
+}
+
+void TestXmpp::remove_handler(XmppHandlerId id) {
+    on_message_.erase(id);
+    on_connection_.erase(id);
+}
+
+TestBackend::TestBackend()
+    : database(std::string(storage::Database::kInMemory)),
+      pubsub_store(migrated(database)),
+      services{triggers, ipc, xmpp, reactor,
+               [this](const std::string& name) { return plugins.find(name); },
+               [this](const std::string& name) {
+                   auto it = settings.find(name);
+                   return it == settings.end() ? nlohmann::json::object() : it->second;
+               },
+               pubsub_store},
+      plugins([this](const std::string& name) {
+          return std::make_unique<core::PluginContext>(services, name);
+      }) {}
+
+}  // namespace roost::test
