@@ -1,5 +1,6 @@
 // roost: the command-line client of roostd; talks JSON-RPC over the daemon's
 // socket. Human output by default, --json for scripts (doc/cli.md).
+#include "src/cli/CacheCommands.hpp"
 #include "src/cli/CliContext.hpp"
 #include "src/cli/CoreCommands.hpp"
 #include "src/cli/PubsubCommands.hpp"
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
     int exit_code = kOk;
     add_core_commands(app, context, exit_code);
     add_pubsub_commands(app, context, exit_code);
+    add_cache_commands(app, context, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -54,13 +54,7 @@ void Backend::start() {
     std::vector<std::filesystem::path> directories = options_.builtin_plugin_dirs;
     directories.insert(directories.end(), config_.plugin_dirs.begin(), config_.plugin_dirs.end());
     plugins_.load(directories);
-    plugins_.start();
-    for (const auto& plugin : plugins_.plugins()) {
-        if (plugin.state == PluginState::Failed)
-            spdlog::warn("plugin {} failed: {}", plugin.name, plugin.reason);
-        else
-            spdlog::info("plugin {} {}: {}", plugin.name, plugin.version, to_string(plugin.state));
-    }
+    plugins_.start();  // logs each plugin's outcome
     clients_.connect_autoconnect_profiles();
 }
 

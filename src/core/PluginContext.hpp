@@ -34,8 +34,8 @@ public:
     PluginContext& operator=(const PluginContext&) = delete;
 
     Triggers& triggers() override { return triggers_; }
-    Ipc& ipc() override { return ipc_; }
-    Xmpp& xmpp() override { return xmpp_; }
+    Ipc& ipc() override { return scoped_ipc_; }
+    Xmpp& xmpp() override { return scoped_xmpp_; }
     pubsub::PubsubStore& pubsub_store() override { return services_.pubsub_store; }
     nlohmann::json settings() override { return services_.plugin_settings(name_); }
     spdlog::logger& log() override { return *log_; }
@@ -47,8 +47,8 @@ private:
     HostServices& services_;
     std::string name_;
     ScopedTriggers triggers_;
-    ScopedIpc ipc_;
-    ScopedXmpp xmpp_;
+    ScopedIpc scoped_ipc_;
+    ScopedXmpp scoped_xmpp_;
     std::shared_ptr<spdlog::logger> log_;
     std::unordered_set<TimerId> timers_;  // pending, cancelled when the plugin goes
 };

@@ -4,36 +4,36 @@
 namespace roost::core {
 
 ScopedIpc::~ScopedIpc() {
-    for (const auto& name : methods_) ipc_.remove_method(name);
+    for (const auto& name : methods_) target_.remove_method(name);
 }
 
 void ScopedIpc::add_method(const std::string& name, RpcMethod method) {
-    ipc_.add_method(name, std::move(method));
+    target_.add_method(name, std::move(method));
     methods_.insert(name);
 }
 
 void ScopedIpc::remove_method(const std::string& name) {
-    if (methods_.erase(name)) ipc_.remove_method(name);
+    if (methods_.erase(name)) target_.remove_method(name);
 }
 
 ScopedXmpp::~ScopedXmpp() {
-    for (XmppHandlerId id : handlers_) xmpp_.remove_handler(id);
+    for (XmppHandlerId id : handlers_) target_.remove_handler(id);
 }
 
 XmppHandlerId ScopedXmpp::on_message(MessageHandler handler) {
-    XmppHandlerId id = xmpp_.on_message(std::move(handler));
+    XmppHandlerId id = target_.on_message(std::move(handler));
     handlers_.insert(id);
     return id;
 }
 
 XmppHandlerId ScopedXmpp::on_connection(ConnectionHandler handler) {
-    XmppHandlerId id = xmpp_.on_connection(std::move(handler));
+    XmppHandlerId id = target_.on_connection(std::move(handler));
     handlers_.insert(id);
     return id;
 }
 
 void ScopedXmpp::remove_handler(XmppHandlerId id) {
-    if (handlers_.erase(id)) xmpp_.remove_handler(id);
+    if (handlers_.erase(id)) target_.remove_handler(id);
 }
 
 }  // namespace roost::core

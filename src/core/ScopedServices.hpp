@@ -14,7 +14,7 @@ namespace roost::core {
 // unloads it, whatever the plugin remembered to remove. Reactor thread only.
 class ScopedIpc final : public Ipc {
 public:
-    explicit ScopedIpc(Ipc& ipc) : ipc_(ipc) {}
+    explicit ScopedIpc(Ipc& ipc) : target_(ipc) {}
     ~ScopedIpc() override;
     ScopedIpc(const ScopedIpc&) = delete;
     ScopedIpc& operator=(const ScopedIpc&) = delete;
@@ -22,30 +22,30 @@ public:
     void add_method(const std::string& name, RpcMethod method) override;
     void remove_method(const std::string& name) override;
     void notify(const std::string& topic, const nlohmann::json& data) override {
-        ipc_.notify(topic, data);
+        target_.notify(topic, data);
     }
 
 private:
-    Ipc& ipc_;
+    Ipc& target_;
     std::set<std::string> methods_;
 };
 
 class ScopedXmpp final : public Xmpp {
 public:
-    explicit ScopedXmpp(Xmpp& xmpp) : xmpp_(xmpp) {}
+    explicit ScopedXmpp(Xmpp& xmpp) : target_(xmpp) {}
     ~ScopedXmpp() override;
     ScopedXmpp(const ScopedXmpp&) = delete;
     ScopedXmpp& operator=(const ScopedXmpp&) = delete;
 
-    XmppClient* client(const std::string& profile) override { return xmpp_.client(profile); }
-    std::vector<XmppClient*> clients() override { return xmpp_.clients(); }
+    XmppClient* client(const std::string& profile) override { return target_.client(profile); }
+    std::vector<XmppClient*> clients() override { return target_.clients(); }
     XmppHandlerId on_message(MessageHandler handler) override;
     XmppHandlerId on_connection(ConnectionHandler handler) override;
     void remove_handler(XmppHandlerId id) override;
-    void add_feature(const std::string& feature) override { xmpp_.add_feature(feature); }
+    void add_feature(const std::string& feature) override { target_.add_feature(feature); }
 
 private:
-    Xmpp& xmpp_;
+    Xmpp& target_;
     std::set<XmppHandlerId> handlers_;
 };
 

@@ -11,17 +11,14 @@
 #include <utility>
 
 namespace roost::core {
-namespace {
 
 // What became of a handler that was given a resume function.
-struct Answer {
+struct TriggerManager::Answer {
     enum class Stage { Running, Waiting, Done };
     Stage stage = Stage::Running;
     // Set when the handler resumed before it had even returned Later.
     std::optional<TriggerDecision> early;
 };
-
-}  // namespace
 
 struct TriggerManager::Handler {
     TriggerId id;
@@ -91,27 +88,8 @@ void TriggerManager::run(const std::shared_ptr<Dispatch>& dispatch) {
         if (handler->removed) continue;
 
         auto answer = std::make_shared<Answer>();
-        TriggerResume resume = [dispatch, answer, id = handler->id](TriggerDecision decision) {
-            if (answer->stage == Answer::Stage::Done) {
-                spdlog::warn("trigger {}: handler {} resumed again or without returning Later; "
-                             "ignored",
-                             dispatch->point, id);
-                return;
-            }
-            if (decision == TriggerDecision::Later) {
-                spdlog::warn("trigger {}: handler {} resumed with Later; taken as Continue",
-                             dispatch->point, id);
-                decision = TriggerDecision::Continue;
-            }
-            if (answer->stage == Answer::Stage::Running) {
-                answer->early = decision;
-                return;
-            }
-            answer->stage = Answer::Stage::Done;
-            if (decision == TriggerDecision::Continue) run(dispatch);
-        };
-
-        TriggerDecision decision = call(*dispatch, *handler, resume);
+        TriggerDecision decision =
+            call(*dispatch, *handler, resume_for(dispatch, handler->id, answer));
         if (decision == TriggerDecision::Later && !answer->early) {
             answer->stage = Answer::Stage::Waiting;
             return;
@@ -124,6 +102,32 @@ void TriggerManager::run(const std::shared_ptr<Dispatch>& dispatch) {
     auto proceed = std::move(dispatch->proceed);
     dispatch->proceed = nullptr;
     if (proceed) proceed();
+}
+
+// The resume function of one handler's call: takes the first answer, goes on with the
+// chain if the handler already returned Later, and ignores everything after.
+TriggerResume TriggerManager::resume_for(const std::shared_ptr<Dispatch>& dispatch, TriggerId id,
+                                         const std::shared_ptr<Answer>& answer) {
+    return [dispatch, id, answer](TriggerDecision decision) {
+        if (answer->stage == Answer::Stage::Done) {
+            spdlog::warn(
+                "trigger {}: handler {} resumed twice, or without returning Later: ignored",
+                dispatch->point, id);
+            return;
+        }
+        if (decision == TriggerDecision::Later) {
+            spdlog::warn("trigger {}: handler {} resumed with Later; taken as Continue",
+                         dispatch->point, id);
+            decision = TriggerDecision::Continue;
+        }
+        if (answer->stage == Answer::Stage::Running) {
+            answer->early = decision;
+            answer->stage = Answer::Stage::Done;
+            return;
+        }
+        answer->stage = Answer::Stage::Done;
+        if (decision == TriggerDecision::Continue) run(dispatch);
+    };
 }
 
 TriggerDecision TriggerManager::call(Dispatch& dispatch, Handler& handler,

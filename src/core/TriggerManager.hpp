@@ -36,14 +36,16 @@ public:
 private:
     struct Handler;
     struct Dispatch;
+    struct Answer;
     using Chain = std::vector<std::shared_ptr<Handler>>;
 
     // Runs `dispatch` from its next handler until one suspends or takes over, or the
     // chain ends and the workflow proceeds.
     static void run(const std::shared_ptr<Dispatch>& dispatch);
+    static TriggerResume resume_for(const std::shared_ptr<Dispatch>& dispatch, TriggerId id,
+                                    const std::shared_ptr<Answer>& answer);
     // The handler's decision; Continue (logged) when it throws.
-    static TriggerDecision call(Dispatch& dispatch, Handler& handler,
-                                const TriggerResume& resume);
+    static TriggerDecision call(Dispatch& dispatch, Handler& handler, const TriggerResume& resume);
 
     std::map<std::string, Chain, std::less<>> chains_;
     std::unordered_map<TriggerId, std::string> point_of_;

@@ -29,13 +29,6 @@ std::string item_id(int n) {
     return id;
 }
 
-std::string profile_toml(const XmppServer& server, const std::string& user) {
-    const auto& account = server.account(user);
-    return "[profiles." + user + "]\njid = \"" + account.jid + "\"\npassword = \"" +
-           account.password + "\"\nhost = \"127.0.0.1\"\nport = " +
-           std::to_string(server.client_port()) + "\nallow_plaintext = true\n";
-}
-
 // A server with alice and bob, and a roostd with both profiles plus the test plugin
 // that reports pubsub events; shared by the cases of one server (servers are slow).
 template <class Server>

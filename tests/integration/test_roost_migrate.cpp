@@ -1,6 +1,7 @@
 // roost-migrate as a user runs it: exit codes, messages, backups, locking.
 #include "src/storage/Database.hpp"
 #include "src/storage/DatabaseLock.hpp"
+#include "src/storage/MigrationSet.hpp"
 #include "tests/support/Run.hpp"
 #include "tests/support/TempDir.hpp"
 
@@ -23,6 +24,17 @@ fs::path copy_migrations(const TempDir& dir) {
     for (const auto& entry : fs::directory_iterator(source_dir() / "migrations"))
         if (entry.path().extension() == ".sql") fs::copy_file(entry.path(), target / entry.path().filename());
     return target;
+}
+
+const int kLatest = roost::storage::MigrationSet::embedded().latest_version();
+
+// Writes the next numbered migration into `dir`; returns its label.
+std::string add_migration(const fs::path& dir, const std::string& name, const std::string& up,
+                          const std::string& down) {
+    std::string label = roost::storage::migration_label(kLatest + 1, name);
+    write_file(dir / (label + ".up.sql"), up);
+    write_file(dir / (label + ".down.sql"), down);
+    return label;
 }
 
 int count_backups(const TempDir& dir) {
@@ -71,11 +83,10 @@ TEST_CASE("upgrade backs up an existing database and says where") {
     fs::path migrations = copy_migrations(dir);
     std::string db = (dir / "roost.db").string();
     REQUIRE(migrate({"--db", db, "--migrations-dir", migrations.string(), "upgrade"}).exit_code == 0);
-    write_file(migrations / "0002_tags.up.sql", "CREATE TABLE tags (name TEXT);");
-    write_file(migrations / "0002_tags.down.sql", "DROP TABLE tags;");
+    add_migration(migrations, "tags", "CREATE TABLE tags (name TEXT);", "DROP TABLE tags;");
     auto r = migrate({"--db", db, "--migrations-dir", migrations.string(), "upgrade"});
     CHECK(r.exit_code == 0);
-    CHECK(r.out.find("backup: " + db + ".backup-v1-") != std::string::npos);
+    CHECK(r.out.find("backup: " + db + ".backup-v" + std::to_string(kLatest) + "-") != std::string::npos);
     CHECK(count_backups(dir) == 1);
 }
 
@@ -93,9 +104,9 @@ TEST_CASE("a broken migration fails with exit 1 and leaves the file as it was") 
     fs::path migrations = copy_migrations(dir);
     std::string db = (dir / "roost.db").string();
     REQUIRE(migrate({"--db", db, "--migrations-dir", migrations.string(), "upgrade"}).exit_code == 0);
-    write_file(migrations / "0002_broken.up.sql",
-               "CREATE TABLE half_done (x); ALTER TABLE missing ADD COLUMN y;");
-    write_file(migrations / "0002_broken.down.sql", "DROP TABLE half_done;");
+    std::string broken = add_migration(migrations, "broken",
+                                       "CREATE TABLE half_done (x); ALTER TABLE missing ADD COLUMN y;",
+                                       "DROP TABLE half_done;");
     {
         roost::storage::Database before(db);  // checkpoint, so the file holds everything
         before.sqlite().exec("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -103,7 +114,7 @@ TEST_CASE("a broken migration fails with exit 1 and leaves the file as it was") 
     std::string bytes_before = read_file(db);
     auto r = migrate({"--db", db, "--migrations-dir", migrations.string(), "upgrade"});
     CHECK(r.exit_code == 1);
-    CHECK(r.err.find("0002_broken up failed") != std::string::npos);
+    CHECK(r.err.find(broken + " up failed") != std::string::npos);
     CHECK(r.err.find("no such table: missing") != std::string::npos);
     {
         roost::storage::Database after(db);
@@ -117,10 +128,9 @@ TEST_CASE("a database newer than this roost-migrate is refused with exit 4") {
     TempDir dir;
     fs::path migrations = copy_migrations(dir);
     std::string db = (dir / "roost.db").string();
-    write_file(migrations / "0002_future.up.sql", "CREATE TABLE future (x);");
-    write_file(migrations / "0002_future.down.sql", "DROP TABLE future;");
+    add_migration(migrations, "future", "CREATE TABLE future (x);", "DROP TABLE future;");
     REQUIRE(migrate({"--db", db, "--migrations-dir", migrations.string(), "upgrade"}).exit_code == 0);
-    auto r = migrate({"--db", db, "upgrade"});  // built-in migrations stop at 1
+    auto r = migrate({"--db", db, "upgrade"});  // the built-in migrations stop before it
     CHECK(r.exit_code == 4);
     CHECK(r.err.find("run a newer Roost") != std::string::npos);
     CHECK(migrate({"--db", db, "check"}).exit_code == 4);
@@ -165,8 +175,9 @@ TEST_CASE("new writes the next numbered pair of files") {
     fs::path migrations = copy_migrations(dir);
     auto r = migrate({"--migrations-dir", migrations.string(), "new", "add_tags"});
     CHECK(r.exit_code == 0);
-    CHECK(fs::exists(migrations / "0002_add_tags.up.sql"));
-    CHECK(fs::exists(migrations / "0002_add_tags.down.sql"));
+    std::string label = roost::storage::migration_label(kLatest + 1, "add_tags");
+    CHECK(fs::exists(migrations / (label + ".up.sql")));
+    CHECK(fs::exists(migrations / (label + ".down.sql")));
     CHECK(migrate({"--migrations-dir", migrations.string(), "new", "Bad-Name"}).exit_code == 2);
 }
 

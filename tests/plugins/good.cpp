@@ -18,12 +18,12 @@ public:
             report("ping");
             return TriggerDecision::TakeOver;
         });
-        later_ = host.triggers().add("test.later", [&host](TriggerContext&,
-                                                            const TriggerResume& resume) {
-            host.add_timer(std::chrono::milliseconds(10),
-                           [resume] { resume(TriggerDecision::Continue); });
-            return TriggerDecision::Later;
-        });
+        later_ = host.triggers().add(
+            "test.later", [&host](TriggerContext&, const TriggerResume& resume) {
+                host.add_timer(std::chrono::milliseconds(10),
+                               [resume] { resume(TriggerDecision::Continue); });
+                return TriggerDecision::Later;
+            });
     }
 
     void stop() override {

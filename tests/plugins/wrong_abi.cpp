@@ -13,8 +13,12 @@ const char* const kNone[] = {nullptr};
 
 }  // namespace
 
-extern "C" __attribute__((visibility("default"))) const roost::PluginDescriptor
-    roost_plugin_descriptor = {
-        roost::kSdkAbiVersion + 1, "wrong_abi", "1.0", kNone, kNone,
-        []() -> roost::Plugin* { return new WrongAbi(); },
-        [](roost::Plugin* plugin) { delete plugin; }};
+extern "C" __attribute__((visibility("default")))
+const roost::PluginDescriptor roost_plugin_descriptor = {
+    roost::kSdkAbiVersion + 1,
+    "wrong_abi",
+    "1.0",
+    kNone,
+    kNone,
+    []() -> roost::Plugin* { return new WrongAbi(); },
+    [](roost::Plugin* plugin) { delete plugin; }};

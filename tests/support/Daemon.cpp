@@ -19,6 +19,13 @@ std::string binary(const char* relative) { return (build_dir() / relative).strin
 
 }  // namespace
 
+std::string profile_toml(const XmppServer& server, const std::string& user) {
+    const auto& account = server.account(user);
+    return "[profiles." + user + "]\njid = \"" + account.jid + "\"\npassword = \"" +
+           account.password + "\"\nhost = \"127.0.0.1\"\nport = " +
+           std::to_string(server.client_port()) + "\nallow_plaintext = true\n";
+}
+
 Daemon::Daemon(const std::string& config) {
     env_ = {{"XDG_CONFIG_HOME", (home_ / "config").string()},
             {"XDG_DATA_HOME", (home_ / "data").string()},

@@ -4,6 +4,7 @@
 
 #include "tests/support/Run.hpp"
 #include "tests/support/TempDir.hpp"
+#include "tests/support/XmppServer.hpp"
 
 #include <sys/types.h>
 
@@ -14,6 +15,9 @@
 #include <vector>
 
 namespace roost::test {
+
+// A [profiles.<user>] table for `user`'s account on `server` (loopback, plaintext).
+std::string profile_toml(const XmppServer& server, const std::string& user);
 
 class Daemon {
 public:

@@ -53,7 +53,10 @@ void TestXmpp::remove_handler(XmppHandlerId id) {
 TestBackend::TestBackend()
     : database(std::string(storage::Database::kInMemory)),
       pubsub_store(migrated(database)),
-      services{triggers, ipc, xmpp, reactor,
+      services{triggers,
+               ipc,
+               xmpp,
+               reactor,
                [this](const std::string& name) { return plugins.find(name); },
                [this](const std::string& name) {
                    auto it = settings.find(name);

@@ -68,7 +68,8 @@ TEST_CASE("plugins start after their dependencies and recommendations and stop i
 
     backend.plugins.stop();
     CHECK(reported(backend, "stop") == Names{"eager", "dependent", "good"});
-    for (const auto& plugin : backend.plugins.plugins()) CHECK(plugin.state == PluginState::Stopped);
+    for (const auto& plugin : backend.plugins.plugins())
+        CHECK(plugin.state == PluginState::Stopped);
     CHECK(backend.plugins.find("good") == nullptr);
 }
 
@@ -103,8 +104,8 @@ TEST_CASE("a started plugin's trigger handlers answer dispatches until it stops"
     // "test.later" answers through a host timer, in a later reactor iteration.
     backend.triggers.dispatch("test.later", ping, [&] { proceeded = true; });
     CHECK_FALSE(proceeded);
-    CHECK(roost::test::run_until(backend.reactor, [&] { return proceeded; },
-                                 std::chrono::seconds(5)));
+    CHECK(roost::test::run_until(
+        backend.reactor, [&] { return proceeded; }, std::chrono::seconds(5)));
 
     backend.plugins.stop();
     CHECK(backend.triggers.handler_count("test.ping") == 0);
@@ -209,8 +210,8 @@ TEST_CASE("the first directory holding a plugin name wins and missing directorie
     CHECK(plugins[0].state == PluginState::Started);
     CHECK(plugins[1].name == "good");
     CHECK(plugins[1].state == PluginState::Failed);
-    CHECK(plugins[1].reason == "duplicate name: already loaded from " +
-                                   (dir / "override" / "good.so").string());
+    CHECK(plugins[1].reason ==
+          "duplicate name: already loaded from " + (dir / "override" / "good.so").string());
     CHECK(reported(backend, "start") == Names{"good"});
 }
 

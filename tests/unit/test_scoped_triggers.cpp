@@ -42,9 +42,8 @@ TEST_CASE("scoped triggers remove their own handlers only") {
 
 TEST_CASE("scoped triggers dispatch through the shared manager") {
     TriggerManager manager;
-    manager.add("test.point", [](TriggerContext&, const TriggerResume&) {
-        return TriggerDecision::TakeOver;
-    });
+    manager.add("test.point",
+                [](TriggerContext&, const TriggerResume&) { return TriggerDecision::TakeOver; });
     ScopedTriggers plugin(manager);
     TriggerContext context;
     bool proceeded = false;

@@ -1,0 +1,239 @@
+// CacheMethods: JSON params in, store and sync calls, JSON answers out.
+#include "plugins/pubsub_cache/CacheMethods.hpp"
+
+#include "plugins/pubsub_cache/CacheAnswer.hpp"
+#include "plugins/pubsub_cache/CachePlugin.hpp"
+
+#include <memory>
+
+namespace roost::cache {
+namespace {
+
+using nlohmann::json;
+using Reply = std::shared_ptr<RpcReply>;
+using Handler = void (*)(CachePlugin&, const json&, const Reply&);
+
+RpcError invalid(const std::string& message) { return {rpc_error::kInvalidParams, message}; }
+
+std::optional<std::string> optional_string(const json& params, const char* name) {
+    if (!params.contains(name) || params[name].is_null()) return std::nullopt;
+    if (!params[name].is_string()) throw invalid(std::string("\"") + name + "\" must be a string");
+    return params[name].get<std::string>();
+}
+
+std::string string_param(const json& params, const char* name, bool required = false) {
+    auto value = optional_string(params, name);
+    if (!value && required) throw invalid(std::string("missing param \"") + name + "\"");
+    return value.value_or("");
+}
+
+std::optional<int> int_param(const json& params, const char* name) {
+    if (!params.contains(name) || params[name].is_null()) return std::nullopt;
+    if (!params[name].is_number_integer() || params[name].get<long>() < 0)
+        throw invalid(std::string("\"") + name + "\" must be a non-negative integer");
+    return params[name].get<int>();
+}
+
+// Without "profile": the only profile the daemon has, else "default".
+std::string profile_param(CachePlugin& plugin, const json& params) {
+    std::string profile = string_param(params, "profile");
+    if (!profile.empty()) return profile;
+    auto clients = plugin.host().xmpp().clients();
+    return clients.size() == 1 ? clients.front()->profile() : "default";
+}
+
+pubsub::ProfileScope scope_param(CachePlugin& plugin, const json& params) {
+    if (params.value("all_profiles", false)) return pubsub::ProfileScope::all();
+    return pubsub::ProfileScope::only(profile_param(plugin, params));
+}
+
+pubsub::NodeKey key_param(CachePlugin& plugin, const json& params) {
+    return {profile_param(plugin, params), string_param(params, "service"),
+            string_param(params, "node", true)};
+}
+
+std::string where(const pubsub::NodeKey& key) {
+    return key.node + " at " + (key.service.empty() ? "own PEP" : key.service) + " (profile " +
+           key.profile + ")";
+}
+
+json node_json(const pubsub::NodeInfo& node) {
+    return {{"profile", node.key.profile},
+            {"service", node.key.service},
+            {"node", node.key.node},
+            {"analyser", node.analyser},
+            {"type", node.type},
+            {"subtype", node.subtype},
+            {"sync_state", node.sync_state ? json(pubsub::to_string(*node.sync_state)) : json()},
+            {"sync_reason", node.sync_reason},
+            {"subscribed", node.subscribed}};
+}
+
+json page_json(const pubsub::ItemsPage& page) {
+    json items = json::array();
+    for (const auto& item : page.items)
+        items.push_back({{"id", item.id}, {"publisher", item.publisher}, {"xml", item.xml}});
+    json rsm = nullptr;
+    if (page.rsm) {
+        rsm = json::object();
+        if (page.rsm->first) rsm["first"] = *page.rsm->first;
+        if (page.rsm->first_index) rsm["first_index"] = *page.rsm->first_index;
+        if (page.rsm->last) rsm["last"] = *page.rsm->last;
+        if (page.rsm->count) rsm["count"] = *page.rsm->count;
+    }
+    return {{"items", items}, {"rsm", rsm}, {"from_cache", true}};
+}
+
+json entry_json(const pubsub::StatsEntry& entry) {
+    return {{"nodes", entry.nodes}, {"items", entry.items}, {"bytes", entry.bytes}};
+}
+
+void get(CachePlugin& plugin, const json& params, const Reply& reply) {
+    pubsub::GetItemsRequest request;
+    auto key = key_param(plugin, params);
+    request.profile = key.profile;
+    request.service = key.service;
+    request.node = key.node;
+    if (params.contains("items"))
+        request.item_ids = params["items"].get<std::vector<std::string>>();
+    request.max_items = int_param(params, "max_items");
+    pubsub::RsmRequest rsm;
+    rsm.max = int_param(params, "max");
+    rsm.after = optional_string(params, "after");
+    rsm.before = optional_string(params, "before");
+    rsm.index = int_param(params, "index");
+    if (rsm.max || rsm.after || rsm.before || rsm.index) request.rsm = rsm;
+    request.order_by = string_param(params, "order_by");
+    auto node = plugin.store().node_state(key);
+    if (!node)
+        throw RpcError{rpc_error::kNotFound,
+                       where(key) + " is not cached; run: roost pubsub cache sync --node " +
+                           key.node};
+    auto answer = answer_from_cache(plugin.store(), request);
+    if (!answer.ok()) throw RpcError{rpc_error::kNotFound, answer.error->message()};
+    json result = page_json(answer.page);
+    result["node"] = node_json(*node);
+    reply->result(result);
+}
+
+void sync(CachePlugin& plugin, const json& params, const Reply& reply) {
+    auto key = key_param(plugin, params);
+    XmppClient* client = plugin.host().xmpp().client(key.profile);
+    if (client == nullptr || !client->connected())
+        throw RpcError{rpc_error::kUnavailable, "profile " + key.profile + " is not connected"};
+    plugin.sync(key, true, [reply, key](const SyncOutcome& outcome) {
+        if (!outcome.state) {
+            reply->error({rpc_error::kNotFound, where(key) + ": " + outcome.reason});
+            return;
+        }
+        if (outcome.state == pubsub::SyncState::Error) {
+            reply->error({rpc_error::kRemoteError, where(key) + ": " + outcome.reason});
+            return;
+        }
+        reply->result({{"node", key.node},
+                       {"service", key.service},
+                       {"profile", key.profile},
+                       {"sync_state", pubsub::to_string(*outcome.state)},
+                       {"sync_reason", outcome.reason},
+                       {"items", outcome.items}});
+    });
+}
+
+void purge(CachePlugin& plugin, const json& params, const Reply& reply) {
+    pubsub::PurgeFilter filter;
+    filter.scope = scope_param(plugin, params);
+    filter.service = optional_string(params, "service");
+    filter.node = optional_string(params, "node");
+    filter.type = optional_string(params, "type");
+    if (auto seconds = int_param(params, "older_than"))
+        filter.updated_before = now_ms() - std::int64_t{*seconds} * 1000;
+    auto purged = plugin.store().purge(filter);
+    reply->result({{"items", purged.items}, {"nodes", purged.nodes}});
+}
+
+void reset(CachePlugin& plugin, const json& params, const Reply& reply) {
+    auto scope = scope_param(plugin, params);
+    plugin.forget_syncs(scope.all_profiles ? "" : scope.profile);
+    if (scope.all_profiles) {
+        plugin.store().reset();
+        reply->result({{"nodes", nullptr}, {"all_profiles", true}});
+        return;
+    }
+    pubsub::NodeFilter filter;
+    filter.profile = scope.profile;
+    int dropped = 0;
+    for (const auto& node : plugin.store().list_nodes(filter))
+        dropped += plugin.store().drop_node(node.key) ? 1 : 0;
+    reply->result({{"nodes", dropped}, {"all_profiles", false}});
+}
+
+void search(CachePlugin& plugin, const json& params, const Reply& reply) {
+    auto parsed = plugin.store().parse_search(string_param(params, "query"));
+    if (!parsed.ok()) throw invalid(parsed.error->message);
+    pubsub::SearchQuery query = std::move(*parsed.query);
+    // A profile: clause in the query wins over the caller's own.
+    if (params.value("all_profiles", false)) query.scope = pubsub::ProfileScope::all();
+    else if (query.scope.profile.empty()) query.scope = scope_param(plugin, params);
+    if (auto limit = int_param(params, "limit")) query.limit = *limit;
+    if (auto offset = int_param(params, "offset")) query.offset = *offset;
+    auto result = plugin.store().search(query);
+    if (!result.ok()) throw invalid(result.error->message);
+    json hits = json::array();
+    for (const auto& hit : result.hits)
+        hits.push_back({{"profile", hit.key.profile},
+                        {"service", hit.key.service},
+                        {"node", hit.key.node},
+                        {"type", hit.type},
+                        {"id", hit.item.id},
+                        {"publisher", hit.item.publisher},
+                        {"parsed", hit.item.parsed},
+                        {"parse_error", hit.item.parse_error},
+                        {"created", hit.item.created},
+                        {"updated", hit.item.updated}});
+    reply->result({{"hits", hits}, {"more", result.more}});
+}
+
+void stats(CachePlugin& plugin, const json& params, const Reply& reply) {
+    auto scope = scope_param(plugin, params);
+    auto stats = plugin.store().stats(scope);
+    json by_type = json::object();
+    for (const auto& [type, entry] : stats.by_type) by_type[type] = entry_json(entry);
+    json by_state = json::object();
+    for (const auto& [state, entry] : stats.by_sync_state) by_state[state] = entry_json(entry);
+    json nodes = json::array();
+    if (!scope.all_profiles) {
+        pubsub::NodeFilter filter;
+        filter.profile = scope.profile;
+        for (const auto& node : plugin.store().list_nodes(filter)) {
+            json entry = node_json(node);
+            entry["syncing"] = plugin.syncing(node.key);
+            nodes.push_back(entry);
+        }
+    }
+    reply->result({{"total", entry_json(stats.total)},
+                   {"by_type", by_type},
+                   {"by_sync_state", by_state},
+                   {"nodes", nodes}});
+}
+
+const std::pair<const char*, Handler> kMethods[] = {
+    {"pubsub.cache.get", get},       {"pubsub.cache.sync", sync},
+    {"pubsub.cache.purge", purge},   {"pubsub.cache.reset", reset},
+    {"pubsub.cache.search", search}, {"pubsub.cache.stats", stats},
+};
+
+}  // namespace
+
+void register_cache_methods(CachePlugin& plugin) {
+    for (const auto& [name, handler] : kMethods)
+        plugin.host().ipc().add_method(name, [&plugin, handler](const json& params, Reply reply) {
+            if (!params.is_null() && !params.is_object()) throw invalid("params must be an object");
+            handler(plugin, params.is_null() ? json::object() : params, reply);
+        });
+}
+
+void unregister_cache_methods(CachePlugin& plugin) {
+    for (const auto& [name, handler] : kMethods) plugin.host().ipc().remove_method(name);
+}
+
+}  // namespace roost::cache

@@ -1,0 +1,215 @@
+// CachePlugin: wiring of triggers, connections and timers to syncs and the store.
+#include "plugins/pubsub_cache/CachePlugin.hpp"
+
+#include "plugins/pubsub_cache/CacheAnswer.hpp"
+#include "plugins/pubsub_cache/CacheEvents.hpp"
+#include "plugins/pubsub_cache/CacheMethods.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace roost::cache {
+namespace {
+
+constexpr std::chrono::milliseconds kFirstRetry{std::chrono::seconds(5)};
+constexpr std::chrono::milliseconds kLongestRetry{std::chrono::minutes(10)};
+
+// [plugins.pubsub_cache] max_items_per_node, else 0 (no cap).
+int cap_from(const nlohmann::json& settings) {
+    auto cap = settings.find("max_items_per_node");
+    if (cap == settings.end() || !cap->is_number_integer() || cap->get<int>() < 0) return 0;
+    return cap->get<int>();
+}
+
+}  // namespace
+
+void CachePlugin::start(Host& host) {
+    host_ = &host;
+    api_ = host.plugin_as<pubsub::PubsubApi>(pubsub::kPluginName);
+    if (api_ == nullptr) throw std::runtime_error("the xep_0060 plugin offers no PubsubApi");
+    max_items_per_node_ = cap_from(host.settings());
+    triggers_.push_back(host.triggers().add(
+        pubsub::kGetItems,
+        [this](TriggerContext& context, const TriggerResume&) {
+            return on_get_items(static_cast<pubsub::GetItemsContext&>(context));
+        },
+        kGetItemsPriority));
+    add_event_handlers();
+    connection_handler_ = host.xmpp().on_connection([this](XmppClient& client, bool connected) {
+        if (connected) on_connected(client.profile());
+    });
+    register_cache_methods(*this);
+}
+
+void CachePlugin::stop() {
+    *alive_ = false;
+    unregister_cache_methods(*this);
+    for (auto id : triggers_) host_->triggers().remove(id);
+    triggers_.clear();
+    host_->xmpp().remove_handler(connection_handler_);
+    forget_syncs("");
+    analysers_.clear();
+}
+
+TriggerDecision CachePlugin::on_get_items(pubsub::GetItemsContext& context) {
+    const auto& request = context.request;
+    if (request.no_cache) return TriggerDecision::Continue;
+    auto key = key_of(request);
+    if (syncing(key)) return TriggerDecision::Continue;
+    if (can_answer(store(), key)) {
+        context.reply(answer_from_cache(store(), request));
+        return TriggerDecision::TakeOver;
+    }
+    if (auto analyser = analysers_.by_node(key.service, key.node)) {
+        if (analyser->to_sync) start_sync(key, std::move(analyser), false, {});
+        return TriggerDecision::Continue;
+    }
+    watch_first_answer(context);
+    return TriggerDecision::Continue;
+}
+
+// The node's name says nothing: the server's answer, through its first item's
+// payload namespace, tells whether an analyser wants the node.
+void CachePlugin::watch_first_answer(pubsub::GetItemsContext& context) {
+    auto key = key_of(context.request);
+    context.reply = [this, alive = alive_, key,
+                     reply = std::move(context.reply)](pubsub::GetItemsAnswer answer) {
+        if (*alive && answer.ok() && !answer.page.items.empty() && !syncing(key)) {
+            auto ns = payload_namespace(answer.page.items.front().xml);
+            auto analyser = analysers_.match(key.service, key.node, ns);
+            if (analyser && analyser->to_sync && !can_answer(store(), key))
+                start_sync(key, std::move(analyser), false, {});
+        }
+        reply(std::move(answer));
+    };
+}
+
+void CachePlugin::sync(const pubsub::NodeKey& key, bool explicit_sync, SyncDone done) {
+    std::optional<pubsub::Analyser> analyser;
+    if (auto node = store().node_state(key); node && !node->analyser.empty())
+        analyser = analysers_.by_name(node->analyser);
+    if (!analyser) analyser = analysers_.by_node(key.service, key.node);
+    start_sync(key, std::move(analyser), explicit_sync, std::move(done));
+}
+
+void CachePlugin::start_sync(const pubsub::NodeKey& key, std::optional<pubsub::Analyser> analyser,
+                             bool explicit_sync, SyncDone done) {
+    if (auto running = syncs_.find(key); running != syncs_.end()) {
+        if (done) running->second->add_waiter(std::move(done));
+        return;
+    }
+    SyncServices services{*host_, *api_, analysers_, max_items_per_node_};
+    auto node_sync = std::make_shared<NodeSync>(services, key, std::move(analyser), explicit_sync);
+    if (done) node_sync->add_waiter(std::move(done));
+    syncs_[key] = node_sync;
+    node_sync->start([this, key](const SyncOutcome& outcome) { on_sync_done(key, outcome); });
+}
+
+void CachePlugin::on_sync_done(const pubsub::NodeKey& key, const SyncOutcome& outcome) {
+    auto found = syncs_.find(key);
+    if (found == syncs_.end()) return;
+    auto node_sync = found->second;
+    syncs_.erase(found);
+    // Events that came during the sync, in their order, now that it stored its items.
+    for (auto& apply : node_sync->take_deferred()) apply();
+    if (outcome.state == pubsub::SyncState::Error) schedule_retry(key);
+    else retries_.erase(key);
+    for (auto& waiter : node_sync->take_waiters()) waiter(outcome);
+}
+
+void CachePlugin::schedule_retry(const pubsub::NodeKey& key) {
+    Retry& retry = retries_[key];
+    if (retry.timer != 0) host_->cancel_timer(retry.timer);
+    retry.delay = retry.delay.count() == 0 ? kFirstRetry : std::min(retry.delay * 2, kLongestRetry);
+    retry.timer = host_->add_timer(retry.delay, [this, key] {
+        retries_[key].timer = 0;
+        XmppClient* client = host_->xmpp().client(key.profile);
+        // Offline: the reconnect retries it.
+        if (client != nullptr && client->connected()) sync(key, false);
+    });
+    host_->log().info("cache: retrying {} in {} s", key.node, retry.delay.count() / 1000);
+}
+
+void CachePlugin::forget_syncs(const std::string& profile) {
+    for (auto it = syncs_.begin(); it != syncs_.end();) {
+        if (profile.empty() || it->first.profile == profile) it = syncs_.erase(it);
+        else ++it;
+    }
+    for (auto it = retries_.begin(); it != retries_.end();) {
+        if (!profile.empty() && it->first.profile != profile) {
+            ++it;
+            continue;
+        }
+        if (it->second.timer != 0) host_->cancel_timer(it->second.timer);
+        it = retries_.erase(it);
+    }
+}
+
+// What may be stale after time offline: subscribed synced nodes (events were missed),
+// syncs the daemon stopped in the middle of, and syncs that failed.
+void CachePlugin::on_connected(const std::string& profile) {
+    pubsub::NodeFilter filter;
+    filter.profile = profile;
+    for (const auto& node : store().list_nodes(filter)) {
+        if (!node.sync_state) continue;
+        bool synced = node.sync_state == pubsub::SyncState::Completed ||
+                      node.sync_state == pubsub::SyncState::Partial;
+        if (synced && !node.subscribed) continue;
+        sync(node.key, node.analyser.empty());
+    }
+}
+
+void CachePlugin::on_event(const pubsub::NodeKey& key, std::function<void()> apply) {
+    if (auto running = syncs_.find(key); running != syncs_.end()) {
+        running->second->defer(std::move(apply));
+        return;
+    }
+    if (!store().node_state(key)) return;
+    apply();
+}
+
+void CachePlugin::add_event_handlers() {
+    auto& triggers = host_->triggers();
+    auto items_handler = [this](bool published) {
+        return [this, published](TriggerContext& context, const TriggerResume&) {
+            auto& event = static_cast<pubsub::ItemsEvent&>(context);
+            pubsub::NodeKey key{event.profile, event.service, event.node};
+            if (published)
+                on_event(key, [this, key, items = event.items] {
+                    apply_published(store(), analysers_, key, items, max_items_per_node_);
+                });
+            else
+                on_event(key, [this, key, ids = event.retracted] {
+                    apply_retracted(store(), key, ids);
+                });
+            return TriggerDecision::Continue;
+        };
+    };
+    triggers_.push_back(triggers.add(pubsub::kEventItems, items_handler(true), kGetItemsPriority));
+    triggers_.push_back(
+        triggers.add(pubsub::kEventRetract, items_handler(false), kGetItemsPriority));
+
+    using Apply = void (*)(CachePlugin&, const pubsub::NodeKey&);
+    auto node_handler = [this](Apply apply) {
+        return [this, apply](TriggerContext& context, const TriggerResume&) {
+            auto& event = static_cast<pubsub::NodeEvent&>(context);
+            pubsub::NodeKey key{event.profile, event.service, event.node};
+            on_event(key, [this, key, apply] { apply(*this, key); });
+            return TriggerDecision::Continue;
+        };
+    };
+    Apply purge = [](CachePlugin& p, const pubsub::NodeKey& key) { apply_purged(p.store(), key); };
+    Apply drop = [](CachePlugin& p, const pubsub::NodeKey& key) { apply_deleted(p.store(), key); };
+    // A new configuration may change what the node keeps: fetch it again.
+    Apply refresh = [](CachePlugin& p, const pubsub::NodeKey& key) { p.sync(key, false); };
+    triggers_.push_back(triggers.add(pubsub::kEventPurge, node_handler(purge), kGetItemsPriority));
+    triggers_.push_back(triggers.add(pubsub::kEventDelete, node_handler(drop), kGetItemsPriority));
+    triggers_.push_back(
+        triggers.add(pubsub::kEventConfiguration, node_handler(refresh), kGetItemsPriority));
+}
+
+}  // namespace roost::cache
+
+ROOST_PLUGIN(roost::cache::CachePlugin, roost::pubsub::kCachePluginName, "0.1.0", ("xep_0060"), ());

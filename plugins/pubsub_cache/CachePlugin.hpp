@@ -1,0 +1,75 @@
+// CachePlugin: the pubsub_cache plugin: the analyser registry, the pubsub.get_items
+// hook that answers from the cache or starts a sync, events, reconnects and retries.
+#pragma once
+
+#include "plugins/pubsub_cache/Analysers.hpp"
+#include "plugins/pubsub_cache/NodeSync.hpp"
+#include "roost/Analyser.hpp"
+#include "roost/Host.hpp"
+#include "roost/Plugin.hpp"
+#include "roost/Pubsub.hpp"
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace roost::cache {
+
+// Runs the cache's handlers before any other plugin's.
+inline constexpr int kGetItemsPriority = 1000;
+
+// Reactor thread only.
+class CachePlugin final : public Plugin, public pubsub::AnalyserRegistry {
+public:
+    void start(Host& host) override;
+    void stop() override;
+
+    // pubsub::AnalyserRegistry
+    void add_analyser(pubsub::Analyser analyser) override { analysers_.add(std::move(analyser)); }
+    void remove_analyser(const std::string& name) override { analysers_.remove(name); }
+
+    // Syncs `key` now (or joins the running sync) and calls `done` at its end. An
+    // explicit sync caches the node even when no analyser asks for it.
+    void sync(const pubsub::NodeKey& key, bool explicit_sync, SyncDone done = {});
+    // Forgets running syncs and pending retries of a profile ("" for all).
+    void forget_syncs(const std::string& profile);
+    bool syncing(const pubsub::NodeKey& key) const { return syncs_.contains(key); }
+
+    Host& host() { return *host_; }
+    pubsub::PubsubStore& store() { return host_->pubsub_store(); }
+    int max_items_per_node() const { return max_items_per_node_; }
+
+private:
+    struct Retry {
+        TimerId timer = 0;
+        std::chrono::milliseconds delay{0};
+    };
+
+    TriggerDecision on_get_items(pubsub::GetItemsContext& context);
+    void watch_first_answer(pubsub::GetItemsContext& context);
+    void start_sync(const pubsub::NodeKey& key, std::optional<pubsub::Analyser> analyser,
+                    bool explicit_sync, SyncDone done);
+    void on_sync_done(const pubsub::NodeKey& key, const SyncOutcome& outcome);
+    void schedule_retry(const pubsub::NodeKey& key);
+    void on_connected(const std::string& profile);
+    // Runs `apply` now, after the node's running sync, or not at all for a node
+    // the cache does not hold.
+    void on_event(const pubsub::NodeKey& key, std::function<void()> apply);
+    void add_event_handlers();
+
+    Host* host_ = nullptr;
+    pubsub::PubsubApi* api_ = nullptr;
+    Analysers analysers_;
+    int max_items_per_node_ = 0;
+    std::map<pubsub::NodeKey, std::shared_ptr<NodeSync>, NodeKeyLess> syncs_;
+    std::map<pubsub::NodeKey, Retry, NodeKeyLess> retries_;
+    std::vector<TriggerId> triggers_;
+    XmppHandlerId connection_handler_ = 0;
+    // Replies wrapped by the get-items hook may run after stop(): they check this.
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace roost::cache

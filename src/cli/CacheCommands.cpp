@@ -1,0 +1,203 @@
+// CacheCommands: command-line options to pubsub.cache.* params, and human output.
+#include "src/cli/CacheCommands.hpp"
+
+#include "src/ipc/IpcClient.hpp"
+
+#include <iostream>
+#include <memory>
+#include <optional>
+
+namespace roost::cli {
+namespace {
+
+using nlohmann::json;
+
+struct Options {
+    std::string profile, service, node, type, query, order_by;
+    std::vector<std::string> items;
+    std::optional<int> max, max_items, index, limit, offset, older_than;
+    std::optional<std::string> before, after;
+    bool all_profiles = false, xml = false;
+
+    json scope() const {
+        json params = json::object();
+        if (!profile.empty()) params["profile"] = profile;
+        if (all_profiles) params["all_profiles"] = true;
+        return params;
+    }
+    json target() const {
+        json params = scope();
+        params["service"] = service;
+        params["node"] = node;
+        return params;
+    }
+};
+
+void add_profile(CLI::App& command, Options& o, bool all) {
+    command.add_option("--profile", o.profile, "profile (default: the only one, or \"default\")");
+    if (all) command.add_flag("--all-profiles", o.all_profiles, "every profile, not just one");
+}
+
+void add_target(CLI::App& command, Options& o) {
+    add_profile(command, o, false);
+    command.add_option("--service", o.service, "pubsub service JID (default: your own PEP)");
+    command.add_option("--node", o.node, "node name")->required();
+}
+
+// Calls the daemon; with --json an error is also printed to stdout as {"error": ...}.
+json call(const CliContext& context, const std::string& method, const json& params) {
+    try {
+        return context.call(method, params);
+    } catch (const ipc::IpcCallError& e) {
+        if (context.json)
+            std::cout << json{{"error", {{"code", e.code()}, {"message", e.what()}, {"data", e.data()}}}}
+                             .dump(2)
+                      << "\n";
+        throw;
+    }
+}
+
+void add_get(CLI::App& cache, const CliContext& context, int& exit_code) {
+    auto o = std::make_shared<Options>();
+    auto* get = cache.add_subcommand("get", "items of a cached node, from the cache only");
+    add_target(*get, *o);
+    get->add_option("--item", o->items, "only this item id (repeatable)");
+    get->add_option("--max", o->max, "RSM page size");
+    get->add_option("--max-items", o->max_items, "the newest N");
+    get->add_option("--before", o->before, "RSM: the page before this id (\"\" for the last page)");
+    get->add_option("--after", o->after, "RSM: the page after this id");
+    get->add_option("--index", o->index, "RSM: the page starting at this index");
+    get->add_option("--order-by", o->order_by, "creation (default) or modification");
+    get->add_flag("--xml", o->xml, "print each item's XML");
+    get->callback([&context, &exit_code, o] {
+        exit_code = run_command([&] {
+            json params = o->target();
+            if (!o->items.empty()) params["items"] = o->items;
+            if (o->max) params["max"] = *o->max;
+            if (o->max_items) params["max_items"] = *o->max_items;
+            if (o->index) params["index"] = *o->index;
+            if (o->before) params["before"] = *o->before;
+            if (o->after) params["after"] = *o->after;
+            if (!o->order_by.empty()) params["order_by"] = o->order_by;
+            context.print(call(context, "pubsub.cache.get", params), [&](const json& r) {
+                for (const auto& item : r["items"])
+                    std::cout << (o->xml ? item["xml"] : item["id"]).get<std::string>() << "\n";
+            });
+        });
+    });
+}
+
+void add_sync(CLI::App& cache, const CliContext& context, int& exit_code) {
+    auto o = std::make_shared<Options>();
+    auto* sync = cache.add_subcommand("sync", "fetch a whole node into the cache now");
+    add_target(*sync, *o);
+    sync->callback([&context, &exit_code, o] {
+        exit_code = run_command([&] {
+            context.print(call(context, "pubsub.cache.sync", o->target()), [&](const json& r) {
+                std::cout << o->node << ": " << r["sync_state"].get<std::string>() << ", "
+                          << r["items"] << " items\n";
+            });
+        });
+    });
+}
+
+void add_purge(CLI::App& cache, const CliContext& context, int& exit_code) {
+    auto o = std::make_shared<Options>();
+    auto* purge = cache.add_subcommand("purge", "drop cached items (all of the profile's by default)");
+    add_profile(*purge, *o, true);
+    purge->add_option("--service", o->service, "only this service");
+    purge->add_option("--node", o->node, "only this node");
+    purge->add_option("--type", o->type, "only nodes of this type (blog, ...)");
+    purge->add_option("--older-than", o->older_than, "only items updated more than N seconds ago");
+    purge->callback([&context, &exit_code, o] {
+        exit_code = run_command([&] {
+            json params = o->scope();
+            if (!o->service.empty()) params["service"] = o->service;
+            if (!o->node.empty()) params["node"] = o->node;
+            if (!o->type.empty()) params["type"] = o->type;
+            if (o->older_than) params["older_than"] = *o->older_than;
+            context.print(call(context, "pubsub.cache.purge", params), [](const json& r) {
+                std::cout << "purged " << r["items"] << " items from " << r["nodes"] << " nodes\n";
+            });
+        });
+    });
+}
+
+void add_reset(CLI::App& cache, const CliContext& context, int& exit_code) {
+    auto o = std::make_shared<Options>();
+    auto* reset = cache.add_subcommand("reset", "forget every cached node of the profile");
+    add_profile(*reset, *o, true);
+    reset->callback([&context, &exit_code, o] {
+        exit_code = run_command([&] {
+            context.print(call(context, "pubsub.cache.reset", o->scope()),
+                          [](const json&) { std::cout << "cache reset\n"; });
+        });
+    });
+}
+
+void add_search(CLI::App& cache, const CliContext& context, int& exit_code) {
+    auto o = std::make_shared<Options>();
+    auto* search = cache.add_subcommand("search", "search cached items (doc/search.md)");
+    add_profile(*search, *o, true);
+    search->add_option("QUERY", o->query, "e.g. 'title contains \"x\" and fts:\"words\"'");
+    search->add_option("--limit", o->limit, "at most N hits (default 50)");
+    search->add_option("--offset", o->offset, "skip the first N hits");
+    search->callback([&context, &exit_code, o] {
+        exit_code = run_command([&] {
+            json params = o->scope();
+            params["query"] = o->query;
+            if (o->limit) params["limit"] = *o->limit;
+            if (o->offset) params["offset"] = *o->offset;
+            context.print(call(context, "pubsub.cache.search", params), [](const json& r) {
+                for (const auto& hit : r["hits"]) {
+                    std::string title = hit["parsed"].is_object() && hit["parsed"].contains("title")
+                                            ? hit["parsed"]["title"].get<std::string>()
+                                            : "";
+                    std::cout << hit["node"].get<std::string>() << "  "
+                              << hit["id"].get<std::string>() << "  " << title << "\n";
+                }
+                if (r["more"].get<bool>()) std::cerr << "more results: use --offset\n";
+            });
+        });
+    });
+}
+
+void add_stats(CLI::App& cache, const CliContext& context, int& exit_code) {
+    auto o = std::make_shared<Options>();
+    auto* stats = cache.add_subcommand("stats", "cached nodes, items and bytes, by type and state");
+    add_profile(*stats, *o, true);
+    stats->callback([&context, &exit_code, o] {
+        exit_code = run_command([&] {
+            context.print(call(context, "pubsub.cache.stats", o->scope()), [](const json& r) {
+                const json& t = r["total"];
+                std::cout << t["nodes"] << " nodes, " << t["items"] << " items, " << t["bytes"]
+                          << " bytes\n";
+                for (const auto& [state, e] : r["by_sync_state"].items())
+                    std::cout << "  " << state << ": " << e["nodes"] << " nodes, " << e["items"]
+                              << " items\n";
+                for (const auto& node : r["nodes"])
+                    std::cout << node["node"].get<std::string>() << " at "
+                              << node["service"].get<std::string>() << ": "
+                              << (node["sync_state"].is_null() ? "not synced"
+                                                               : node["sync_state"].get<std::string>())
+                              << "\n";
+            });
+        });
+    });
+}
+
+}  // namespace
+
+void add_cache_commands(CLI::App& app, const CliContext& context, int& exit_code) {
+    auto* cache = app.get_subcommand("pubsub")
+                      ->add_subcommand("cache", "the pubsub cache: read, sync, search, maintain")
+                      ->require_subcommand(1);
+    add_get(*cache, context, exit_code);
+    add_sync(*cache, context, exit_code);
+    add_purge(*cache, context, exit_code);
+    add_reset(*cache, context, exit_code);
+    add_search(*cache, context, exit_code);
+    add_stats(*cache, context, exit_code);
+}
+
+}  // namespace roost::cli

@@ -1,0 +1,278 @@
+// The pubsub_cache plugin through a real roostd (xep_0060, xep_0277, pubsub_cache)
+// against a real Prosody: sync on first read, answers from the cache equal to the
+// server's, events, search, purge and reset.
+#include "src/ipc/IpcClient.hpp"
+#include "tests/support/Daemon.hpp"
+#include "tests/support/ProsodyServer.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <set>
+#include <thread>
+
+using namespace roost::test;
+using namespace std::chrono_literals;
+using nlohmann::json;
+using roost::ipc::IpcClient;
+
+namespace {
+
+constexpr int kPostCount = 300;
+constexpr const char* kBlog = "urn:xmpp:microblog:0";
+constexpr const char* kBrokenId = "broken";
+
+std::string post_id(int n) {
+    char id[32];
+    std::snprintf(id, sizeof id, "post-%03d", n);
+    return id;
+}
+
+// Every tenth post talks about herons, the others about sparrows.
+std::string atom_post(int n) {
+    std::string bird = n % 10 == 0 ? "heron" : "sparrow";
+    return "<entry xmlns='http://www.w3.org/2005/Atom'><title>Post " + std::to_string(n) +
+           " on the " + bird + "</title><content>Today I saw a " + bird +
+           " near the pond.</content><author><name>alice</name></author>"
+           "<published>2024-01-01T00:00:00Z</published><updated>2024-01-01T00:00:00Z</updated>"
+           "<id>tag:localhost,2024:" + post_id(n) + "</id></entry>";
+}
+
+std::vector<std::string> ids_of(const json& items) {
+    std::vector<std::string> ids;
+    for (const auto& item : items) ids.push_back(item["id"].get<std::string>());
+    return ids;
+}
+
+bool poll_until(std::chrono::milliseconds timeout, const std::function<bool()>& done) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (done()) return true;
+        std::this_thread::sleep_for(20ms);
+    }
+    return done();
+}
+
+// Prosody with alice and bob; a roostd with both profiles and the build tree's plugins;
+// alice's blog node on the pubsub component holds kPostCount posts and one broken item.
+struct Fixture {
+    ProsodyServer server{XmppServerOptions{.users = {"alice", "bob"}, .admins = {"alice"}}};
+    std::unique_ptr<Daemon> daemon;
+    std::unique_ptr<IpcClient> ipc;
+
+    Fixture() {
+        daemon = std::make_unique<Daemon>(profile_toml(server, "alice") + profile_toml(server, "bob"));
+        ipc = std::make_unique<IpcClient>(daemon->socket());
+        REQUIRE(poll_until(30s, [&] {
+            int connected = 0;
+            for (const auto& p : ipc->call("profile.list")) connected += p["state"] == "connected";
+            return connected == 2;
+        }));
+        json create = target("alice");
+        create["config"] = {{"pubsub#max_items", "1000"}};
+        call("pubsub.node.create", create);
+        for (int n = 0; n < kPostCount; ++n) {
+            publish(post_id(n), atom_post(n));
+            if (n == kPostCount / 2) publish(kBrokenId, "<note xmlns='urn:roost:not-atom'>hi</note>");
+        }
+    }
+
+    json call(const std::string& method, json params) { return ipc->call(method, params, 60s); }
+
+    json target(const std::string& profile) {
+        return {{"profile", profile}, {"service", server.pubsub_service()}, {"node", kBlog}};
+    }
+
+    void publish(const std::string& id, const std::string& payload) {
+        json params = target("alice");
+        params["item"] = id;
+        params["payload"] = payload;
+        REQUIRE(call("pubsub.publish", params)["item"] == id);
+    }
+
+    // `roost --json ARGS...` with bob's profile; the exit code and what it printed.
+    std::pair<int, json> cli(std::vector<std::string> args) {
+        args.insert(args.begin(), "--json");
+        args.insert(args.end(), {"--profile", "bob"});
+        auto result = daemon->roost(args);
+        INFO(result.err);
+        INFO(result.out);
+        return {result.exit_code, result.out.empty() ? json() : json::parse(result.out)};
+    }
+
+    std::pair<int, json> cli_get(std::vector<std::string> more = {}) {
+        std::vector<std::string> args{"pubsub", "get", "--service", server.pubsub_service(),
+                                      "--node", kBlog};
+        args.insert(args.end(), more.begin(), more.end());
+        return cli(args);
+    }
+
+    json blog_state() {
+        json stats = call("pubsub.cache.stats", {{"profile", "bob"}});
+        for (const auto& node : stats["nodes"])
+            if (node["node"] == kBlog) return node;
+        return nullptr;
+    }
+
+    std::set<std::string> cached_ids() {
+        auto ids = ids_of(call("pubsub.cache.get", target("bob"))["items"]);
+        return {ids.begin(), ids.end()};
+    }
+};
+
+Fixture& fixture() {
+    static auto instance = std::make_unique<Fixture>();
+    return *instance;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+TEST_CASE("prosody: the first read comes from the server and syncs the node; then the cache answers like the server") {
+    auto& f = fixture();
+    auto start = std::chrono::steady_clock::now();
+    auto [code, first] = f.cli_get();
+    REQUIRE(code == 0);
+    CHECK(first["from_cache"] == false);
+    CHECK(first["items"].size() == kPostCount + 1);
+
+    REQUIRE_MESSAGE(poll_until(20s, [&] { return f.blog_state()["sync_state"] == "completed"; }),
+                    f.daemon->log());
+    std::cout << "[figures] sync of " << kPostCount + 1 << " items, from the first read: "
+              << seconds_since(start) << " s\n";
+    json state = f.blog_state();
+    CHECK(state["analyser"] == "xep_0277");
+    CHECK(state["type"] == "blog");
+    CHECK(state["subscribed"] == true);
+
+    auto [server_code, server] = f.cli_get({"--no-cache"});
+    REQUIRE(server_code == 0);
+    CHECK(server["from_cache"] == false);
+    auto cached_start = std::chrono::steady_clock::now();
+    auto [cached_code, cached] = f.cli_get();
+    std::cout << "[figures] roost pubsub get of " << kPostCount + 1
+              << " items from the cache: " << seconds_since(cached_start) << " s\n";
+    REQUIRE(cached_code == 0);
+    CHECK(cached["from_cache"] == true);
+    CHECK(ids_of(cached["items"]) == ids_of(server["items"]));
+    CHECK(cached["items"][0]["xml"] == server["items"][0]["xml"]);
+
+    // Prosody answers a page size with the newest items (no RSM): the cache the same.
+    auto [server_max_code, server_max] = f.cli_get({"--no-cache", "--max", "10"});
+    auto [cached_max_code, cached_max] = f.cli_get({"--max", "10"});
+    CHECK(cached_max["from_cache"] == true);
+    CHECK(ids_of(cached_max["items"]) == ids_of(server_max["items"]));
+    CHECK(cached_max["rsm"]["count"] == kPostCount + 1);
+
+    // RSM paging the cache offers where Prosody does not: pages follow the full order.
+    auto all = ids_of(server["items"]);
+    std::string last = cached_max["rsm"]["last"];
+    auto [after_code, after] = f.cli_get({"--max", "10", "--after", last});
+    CHECK(after_code == 0);
+    CHECK(ids_of(after["items"]) == std::vector<std::string>(all.begin() + 10, all.begin() + 20));
+    CHECK(after["rsm"]["first_index"] == 10);
+    auto [before_code, before] = f.cli_get({"--max", "5", "--before", all[20]});
+    CHECK(ids_of(before["items"]) == std::vector<std::string>(all.begin() + 15, all.begin() + 20));
+    auto [last_code, last_page] = f.cli_get({"--max", "5", "--before", ""});
+    CHECK(ids_of(last_page["items"]) == std::vector<std::string>(all.end() - 5, all.end()));
+
+    auto [ids_code, by_id] = f.cli_get({"--item", "post-007", "--item", "post-123"});
+    auto [server_ids_code, server_by_id] =
+        f.cli_get({"--no-cache", "--item", "post-007", "--item", "post-123"});
+    CHECK(by_id["from_cache"] == true);
+    CHECK(std::set<std::string>{"post-007", "post-123"} == [&] {
+        auto ids = ids_of(by_id["items"]);
+        return std::set<std::string>(ids.begin(), ids.end());
+    }());
+    CHECK(by_id["items"].size() == server_by_id["items"].size());
+}
+
+TEST_CASE("prosody: a broken payload is stored with its parse error and the sync completes") {
+    auto& f = fixture();
+    REQUIRE(f.blog_state()["sync_state"] == "completed");
+    json hits = f.call("pubsub.cache.search", {{"profile", "bob"}, {"query", "limit 1000"}});
+    bool found = false;
+    for (const auto& hit : hits["hits"]) {
+        if (hit["id"] != kBrokenId) continue;
+        found = true;
+        CHECK(hit["parsed"].is_null());
+        CHECK(hit["parse_error"].get<std::string>().find("not an Atom entry") != std::string::npos);
+    }
+    CHECK(found);
+}
+
+TEST_CASE("prosody: search finds cached posts by words and by field") {
+    auto& f = fixture();
+    auto [code, herons] = f.cli({"pubsub", "cache", "search", "fts:\"heron pond\"", "--limit", "1000"});
+    REQUIRE(code == 0);
+    CHECK(herons["hits"].size() == kPostCount / 10);
+    auto [title_code, by_title] = f.cli({"pubsub", "cache", "search", "title contains \"Post 123 \""});
+    REQUIRE(title_code == 0);
+    REQUIRE(by_title["hits"].size() == 1);
+    CHECK(by_title["hits"][0]["id"] == "post-123");
+    CHECK(by_title["hits"][0]["parsed"]["author"]["name"] == "alice");
+    auto [bad_code, bad] = f.cli({"pubsub", "cache", "search", "title ~ \"x\""});
+    CHECK(bad_code != 0);
+}
+
+TEST_CASE("prosody: a publication, a retraction and a purge reach the cache within a second") {
+    auto& f = fixture();
+    auto start = std::chrono::steady_clock::now();
+    f.publish("fresh", atom_post(1000));
+    CHECK(poll_until(1s, [&] { return f.cached_ids().contains("fresh"); }));
+    std::cout << "[figures] publication in the cache after " << seconds_since(start) << " s\n";
+    auto [code, newest] = f.cli_get({"--max", "1"});
+    CHECK(newest["from_cache"] == true);
+    CHECK(ids_of(newest["items"]) == std::vector<std::string>{"fresh"});
+    // Sent again (as on presence): stored once, nothing changes.
+    f.publish("fresh", atom_post(1000));
+    CHECK(f.cached_ids().size() == kPostCount + 2);
+
+    json retract = f.target("alice");
+    retract["item"] = "post-005";
+    start = std::chrono::steady_clock::now();
+    f.call("pubsub.retract", retract);
+    CHECK(poll_until(1s, [&] { return !f.cached_ids().contains("post-005"); }));
+    std::cout << "[figures] retraction in the cache after " << seconds_since(start) << " s\n";
+
+    f.call("pubsub.node.purge", f.target("alice"));
+    CHECK(poll_until(1s, [&] { return f.cached_ids().empty(); }));
+    CHECK(f.blog_state()["sync_state"] == "completed");
+    auto [empty_code, empty] = f.cli_get();
+    CHECK(empty["from_cache"] == true);
+    CHECK(empty["items"].empty());
+}
+
+TEST_CASE("prosody: cache sync, purge and reset do what they say") {
+    auto& f = fixture();
+    for (int n = 0; n < 20; ++n) f.publish(post_id(n), atom_post(n));
+    auto [sync_code, synced] =
+        f.cli({"pubsub", "cache", "sync", "--service", f.server.pubsub_service(), "--node", kBlog});
+    REQUIRE(sync_code == 0);
+    CHECK(synced["sync_state"] == "completed");
+    CHECK(f.cached_ids().size() == 20);
+
+    auto [stats_code, stats] = f.cli({"pubsub", "cache", "stats"});
+    CHECK(stats["total"]["items"] == 20);
+    CHECK(stats["by_type"]["blog"]["nodes"] == 1);
+
+    auto [purge_code, purged] = f.cli({"pubsub", "cache", "purge", "--node", kBlog});
+    CHECK(purge_code == 0);
+    CHECK(purged["items"] == 20);
+    // A purged node is no longer complete: reads go to the server again.
+    auto [after_purge_code, after_purge] = f.cli_get();
+    CHECK(after_purge["from_cache"] == false);
+    REQUIRE(poll_until(10s, [&] { return f.blog_state()["sync_state"] == "completed"; }));
+
+    auto [reset_code, reset] = f.cli({"pubsub", "cache", "reset"});
+    CHECK(reset_code == 0);
+    CHECK(f.blog_state().is_null());
+    CHECK(f.call("pubsub.cache.stats", {{"profile", "bob"}})["total"]["items"] == 0);
+}
