@@ -2,10 +2,9 @@
 // parsing an item with a parser that must never fail the cache.
 #include "plugins/pubsub_cache/Analysers.hpp"
 
-#include <pugixml.hpp>
-
 #include <algorithm>
 #include <exception>
+#include <pugixml.hpp>
 
 namespace roost::cache {
 
@@ -50,8 +49,7 @@ std::string payload_namespace(const std::string& item_xml) {
     // The payload's own default namespace, or the one its prefix names.
     std::string name = payload.name();
     auto colon = name.find(':');
-    std::string attribute =
-        colon == std::string::npos ? "xmlns" : "xmlns:" + name.substr(0, colon);
+    std::string attribute = colon == std::string::npos ? "xmlns" : "xmlns:" + name.substr(0, colon);
     for (pugi::xml_node at = payload; at; at = at.parent())
         if (auto ns = at.attribute(attribute.c_str())) return ns.value();
     return {};

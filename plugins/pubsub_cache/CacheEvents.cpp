@@ -25,8 +25,6 @@ void apply_purged(pubsub::PubsubStore& store, const pubsub::NodeKey& key) {
     store.purge_items(key);
 }
 
-void apply_deleted(pubsub::PubsubStore& store, const pubsub::NodeKey& key) {
-    store.drop_node(key);
-}
+void apply_deleted(pubsub::PubsubStore& store, const pubsub::NodeKey& key) { store.drop_node(key); }
 
 }  // namespace roost::cache

@@ -1,10 +1,10 @@
 // CacheMethods: JSON params in, store and sync calls, JSON answers out.
 #include "plugins/pubsub_cache/CacheMethods.hpp"
 
+#include <memory>
+
 #include "plugins/pubsub_cache/CacheAnswer.hpp"
 #include "plugins/pubsub_cache/CachePlugin.hpp"
-
-#include <memory>
 
 namespace roost::cache {
 namespace {
@@ -106,9 +106,9 @@ void get(CachePlugin& plugin, const json& params, const Reply& reply) {
     request.order_by = string_param(params, "order_by");
     auto node = plugin.store().node_state(key);
     if (!node)
-        throw RpcError{rpc_error::kNotFound,
-                       where(key) + " is not cached; run: roost pubsub cache sync --node " +
-                           key.node};
+        throw RpcError{
+            rpc_error::kNotFound,
+            where(key) + " is not cached; run: roost pubsub cache sync --node " + key.node};
     auto answer = answer_from_cache(plugin.store(), request);
     if (!answer.ok()) throw RpcError{rpc_error::kNotFound, answer.error->message()};
     json result = page_json(answer.page);
@@ -172,8 +172,10 @@ void search(CachePlugin& plugin, const json& params, const Reply& reply) {
     if (!parsed.ok()) throw invalid(parsed.error->message);
     pubsub::SearchQuery query = std::move(*parsed.query);
     // A profile: clause in the query wins over the caller's own.
-    if (params.value("all_profiles", false)) query.scope = pubsub::ProfileScope::all();
-    else if (query.scope.profile.empty()) query.scope = scope_param(plugin, params);
+    if (params.value("all_profiles", false))
+        query.scope = pubsub::ProfileScope::all();
+    else if (query.scope.profile.empty())
+        query.scope = scope_param(plugin, params);
     if (auto limit = int_param(params, "limit")) query.limit = *limit;
     if (auto offset = int_param(params, "offset")) query.offset = *offset;
     auto result = plugin.store().search(query);
@@ -217,9 +219,8 @@ void stats(CachePlugin& plugin, const json& params, const Reply& reply) {
 }
 
 const std::pair<const char*, Handler> kMethods[] = {
-    {"pubsub.cache.get", get},       {"pubsub.cache.sync", sync},
-    {"pubsub.cache.purge", purge},   {"pubsub.cache.reset", reset},
-    {"pubsub.cache.search", search}, {"pubsub.cache.stats", stats},
+    {"pubsub.cache.get", get},     {"pubsub.cache.sync", sync},     {"pubsub.cache.purge", purge},
+    {"pubsub.cache.reset", reset}, {"pubsub.cache.search", search}, {"pubsub.cache.stats", stats},
 };
 
 }  // namespace

@@ -1,14 +1,14 @@
 // CachePlugin: wiring of triggers, connections and timers to syncs and the store.
 #include "plugins/pubsub_cache/CachePlugin.hpp"
 
-#include "plugins/pubsub_cache/CacheAnswer.hpp"
-#include "plugins/pubsub_cache/CacheEvents.hpp"
-#include "plugins/pubsub_cache/CacheMethods.hpp"
-
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <stdexcept>
+
+#include "plugins/pubsub_cache/CacheAnswer.hpp"
+#include "plugins/pubsub_cache/CacheEvents.hpp"
+#include "plugins/pubsub_cache/CacheMethods.hpp"
 
 namespace roost::cache {
 namespace {
@@ -114,8 +114,10 @@ void CachePlugin::on_sync_done(const pubsub::NodeKey& key, const SyncOutcome& ou
     syncs_.erase(found);
     // Events that came during the sync, in their order, now that it stored its items.
     for (auto& apply : node_sync->take_deferred()) apply();
-    if (outcome.state == pubsub::SyncState::Error) schedule_retry(key);
-    else retries_.erase(key);
+    if (outcome.state == pubsub::SyncState::Error)
+        schedule_retry(key);
+    else
+        retries_.erase(key);
     for (auto& waiter : node_sync->take_waiters()) waiter(outcome);
 }
 
@@ -134,8 +136,10 @@ void CachePlugin::schedule_retry(const pubsub::NodeKey& key) {
 
 void CachePlugin::forget_syncs(const std::string& profile) {
     for (auto it = syncs_.begin(); it != syncs_.end();) {
-        if (profile.empty() || it->first.profile == profile) it = syncs_.erase(it);
-        else ++it;
+        if (profile.empty() || it->first.profile == profile)
+            it = syncs_.erase(it);
+        else
+            ++it;
     }
     for (auto it = retries_.begin(); it != retries_.end();) {
         if (!profile.empty() && it->first.profile != profile) {

@@ -2,19 +2,19 @@
 // hook that answers from the cache or starts a sync, events, reconnects and retries.
 #pragma once
 
-#include "plugins/pubsub_cache/Analysers.hpp"
-#include "plugins/pubsub_cache/NodeSync.hpp"
-#include "roost/Analyser.hpp"
-#include "roost/Host.hpp"
-#include "roost/Plugin.hpp"
-#include "roost/Pubsub.hpp"
-
 #include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "plugins/pubsub_cache/Analysers.hpp"
+#include "plugins/pubsub_cache/NodeSync.hpp"
+#include "roost/Analyser.hpp"
+#include "roost/Host.hpp"
+#include "roost/Plugin.hpp"
+#include "roost/Pubsub.hpp"
 
 namespace roost::cache {
 
@@ -23,7 +23,7 @@ inline constexpr int kGetItemsPriority = 1000;
 
 // Reactor thread only.
 class CachePlugin final : public Plugin, public pubsub::AnalyserRegistry {
-public:
+  public:
     void start(Host& host) override;
     void stop() override;
 
@@ -42,7 +42,7 @@ public:
     pubsub::PubsubStore& store() { return host_->pubsub_store(); }
     int max_items_per_node() const { return max_items_per_node_; }
 
-private:
+  private:
     struct Retry {
         TimerId timer = 0;
         std::chrono::milliseconds delay{0};

@@ -32,22 +32,20 @@ NodeSync::NodeSync(SyncServices services, pubsub::NodeKey key,
 void NodeSync::start(SyncDone done) {
     done_ = std::move(done);
     auto& store = services_.host.pubsub_store();
-    if (analyser_)
-        store.set_node(key_, analyser_->name, analyser_->type, analyser_->subtype);
+    if (analyser_) store.set_node(key_, analyser_->name, analyser_->type, analyser_->subtype);
     store.set_sync_state(key_, pubsub::SyncState::InProgress);
     std::weak_ptr<NodeSync> weak = weak_from_this();
     // Subscribed first, so that no event between the fetch and the subscription is lost.
-    services_.api.subscribe(key_.profile, key_.service, key_.node,
-                            [weak](std::optional<XmppError> error) {
-                                auto self = weak.lock();
-                                if (!self) return;
-                                if (error)
-                                    self->services_.host.log().warn(
-                                        "cache: {}; the node is cached but not kept current",
-                                        error->message());
-                                self->subscribed_ = !error;
-                                self->fetch();
-                            });
+    services_.api.subscribe(
+        key_.profile, key_.service, key_.node, [weak](std::optional<XmppError> error) {
+            auto self = weak.lock();
+            if (!self) return;
+            if (error)
+                self->services_.host.log().warn(
+                    "cache: {}; the node is cached but not kept current", error->message());
+            self->subscribed_ = !error;
+            self->fetch();
+        });
 }
 
 void NodeSync::fetch() {
@@ -86,14 +84,15 @@ void NodeSync::store(const pubsub::ItemsPage& page) {
         finish({std::nullopt, "no analyser keeps this node in sync", 0});
         return;
     }
-    if (analyser_) store.set_node(key_, analyser_->name, analyser_->type, analyser_->subtype);
-    else store.set_node(key_, "", "", "");
+    if (analyser_)
+        store.set_node(key_, analyser_->name, analyser_->type, analyser_->subtype);
+    else
+        store.set_node(key_, "", "", "");
 
-    // Servers that page (ejabberd) answer oldest first; Prosody's single answer comes
-    // newest first. `newest` holds the items newest first whatever the server did.
+    // Servers list items oldest first (Prosody and ejabberd alike).
     std::vector<const pubsub::Item*> newest;
     for (const auto& item : page.items) newest.push_back(&item);
-    if (page.rsm) std::reverse(newest.begin(), newest.end());
+    std::reverse(newest.begin(), newest.end());
     bool capped = services_.max_items_per_node > 0 &&
                   newest.size() > static_cast<std::size_t>(services_.max_items_per_node);
     if (capped) newest.resize(static_cast<std::size_t>(services_.max_items_per_node));

@@ -2,17 +2,17 @@
 // in batches, record the outcome; events that arrive meanwhile wait in its queue.
 #pragma once
 
-#include "plugins/pubsub_cache/Analysers.hpp"
-#include "roost/Host.hpp"
-#include "roost/Pubsub.hpp"
-#include "roost/PubsubStore.hpp"
-
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
+
+#include "plugins/pubsub_cache/Analysers.hpp"
+#include "roost/Host.hpp"
+#include "roost/Pubsub.hpp"
+#include "roost/PubsubStore.hpp"
 
 namespace roost::cache {
 
@@ -43,7 +43,7 @@ inline constexpr const char* kProgressTopic = "pubsub.cache.progress";
 // Reactor thread only. Owned through a shared_ptr so that answers arriving after
 // the plugin dropped it find nothing to do.
 class NodeSync : public std::enable_shared_from_this<NodeSync> {
-public:
+  public:
     // `analyser` unset: decided from the first item's payload. `explicit_sync`
     // caches the node even when no analyser wants it (raw XML only).
     NodeSync(SyncServices services, pubsub::NodeKey key, std::optional<pubsub::Analyser> analyser,
@@ -57,7 +57,7 @@ public:
     void add_waiter(SyncDone waiter) { waiters_.push_back(std::move(waiter)); }
     std::vector<SyncDone> take_waiters() { return std::move(waiters_); }
 
-private:
+  private:
     void fetch();
     void store(const pubsub::ItemsPage& page);
     void finish(SyncOutcome outcome);

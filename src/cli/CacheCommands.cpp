@@ -1,11 +1,11 @@
 // CacheCommands: command-line options to pubsub.cache.* params, and human output.
 #include "src/cli/CacheCommands.hpp"
 
-#include "src/ipc/IpcClient.hpp"
-
 #include <iostream>
 #include <memory>
 #include <optional>
+
+#include "src/ipc/IpcClient.hpp"
 
 namespace roost::cli {
 namespace {
@@ -50,7 +50,8 @@ json call(const CliContext& context, const std::string& method, const json& para
         return context.call(method, params);
     } catch (const ipc::IpcCallError& e) {
         if (context.json)
-            std::cout << json{{"error", {{"code", e.code()}, {"message", e.what()}, {"data", e.data()}}}}
+            std::cout << json{{"error",
+                               {{"code", e.code()}, {"message", e.what()}, {"data", e.data()}}}}
                              .dump(2)
                       << "\n";
         throw;
@@ -103,7 +104,8 @@ void add_sync(CLI::App& cache, const CliContext& context, int& exit_code) {
 
 void add_purge(CLI::App& cache, const CliContext& context, int& exit_code) {
     auto o = std::make_shared<Options>();
-    auto* purge = cache.add_subcommand("purge", "drop cached items (all of the profile's by default)");
+    auto* purge =
+        cache.add_subcommand("purge", "drop cached items (all of the profile's by default)");
     add_profile(*purge, *o, true);
     purge->add_option("--service", o->service, "only this service");
     purge->add_option("--node", o->node, "only this node");
@@ -178,8 +180,9 @@ void add_stats(CLI::App& cache, const CliContext& context, int& exit_code) {
                 for (const auto& node : r["nodes"])
                     std::cout << node["node"].get<std::string>() << " at "
                               << node["service"].get<std::string>() << ": "
-                              << (node["sync_state"].is_null() ? "not synced"
-                                                               : node["sync_state"].get<std::string>())
+                              << (node["sync_state"].is_null()
+                                      ? "not synced"
+                                      : node["sync_state"].get<std::string>())
                               << "\n";
             });
         });

@@ -1,19 +1,19 @@
 // The pubsub_cache plugin through a real roostd (xep_0060, xep_0277, pubsub_cache)
 // against a real Prosody: sync on first read, answers from the cache equal to the
 // server's, events, search, purge and reset.
-#include "src/ipc/IpcClient.hpp"
-#include "tests/support/Daemon.hpp"
-#include "tests/support/ProsodyServer.hpp"
-
 #include <doctest/doctest.h>
-#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
+
+#include "src/ipc/IpcClient.hpp"
+#include "tests/support/Daemon.hpp"
+#include "tests/support/ProsodyServer.hpp"
 
 using namespace roost::test;
 using namespace std::chrono_literals;
@@ -39,7 +39,8 @@ std::string atom_post(int n) {
            " on the " + bird + "</title><content>Today I saw a " + bird +
            " near the pond.</content><author><name>alice</name></author>"
            "<published>2024-01-01T00:00:00Z</published><updated>2024-01-01T00:00:00Z</updated>"
-           "<id>tag:localhost,2024:" + post_id(n) + "</id></entry>";
+           "<id>tag:localhost,2024:" +
+           post_id(n) + "</id></entry>";
 }
 
 std::vector<std::string> ids_of(const json& items) {
@@ -65,7 +66,8 @@ struct Fixture {
     std::unique_ptr<IpcClient> ipc;
 
     Fixture() {
-        daemon = std::make_unique<Daemon>(profile_toml(server, "alice") + profile_toml(server, "bob"));
+        daemon =
+            std::make_unique<Daemon>(profile_toml(server, "alice") + profile_toml(server, "bob"));
         ipc = std::make_unique<IpcClient>(daemon->socket());
         REQUIRE(poll_until(30s, [&] {
             int connected = 0;
@@ -77,7 +79,8 @@ struct Fixture {
         call("pubsub.node.create", create);
         for (int n = 0; n < kPostCount; ++n) {
             publish(post_id(n), atom_post(n));
-            if (n == kPostCount / 2) publish(kBrokenId, "<note xmlns='urn:roost:not-atom'>hi</note>");
+            if (n == kPostCount / 2)
+                publish(kBrokenId, "<note xmlns='urn:roost:not-atom'>hi</note>");
         }
     }
 
@@ -135,7 +138,9 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-TEST_CASE("prosody: the first read comes from the server and syncs the node; then the cache answers like the server") {
+TEST_CASE(
+    "prosody: the first read comes from the server and syncs the node; then the cache answers like "
+    "the server") {
     auto& f = fixture();
     auto start = std::chrono::steady_clock::now();
     auto [code, first] = f.cli_get();
@@ -145,8 +150,8 @@ TEST_CASE("prosody: the first read comes from the server and syncs the node; the
 
     REQUIRE_MESSAGE(poll_until(20s, [&] { return f.blog_state()["sync_state"] == "completed"; }),
                     f.daemon->log());
-    std::cout << "[figures] sync of " << kPostCount + 1 << " items, from the first read: "
-              << seconds_since(start) << " s\n";
+    std::cout << "[figures] sync of " << kPostCount + 1
+              << " items, from the first read: " << seconds_since(start) << " s\n";
     json state = f.blog_state();
     CHECK(state["analyser"] == "xep_0277");
     CHECK(state["type"] == "blog");
@@ -168,20 +173,31 @@ TEST_CASE("prosody: the first read comes from the server and syncs the node; the
     auto [server_max_code, server_max] = f.cli_get({"--no-cache", "--max", "10"});
     auto [cached_max_code, cached_max] = f.cli_get({"--max", "10"});
     CHECK(cached_max["from_cache"] == true);
+    INFO("server: " << json(ids_of(server_max["items"])).dump());
+    INFO("cache: " << json(ids_of(cached_max["items"])).dump());
     CHECK(ids_of(cached_max["items"]) == ids_of(server_max["items"]));
     CHECK(cached_max["rsm"]["count"] == kPostCount + 1);
 
-    // RSM paging the cache offers where Prosody does not: pages follow the full order.
+    // RSM paging the cache offers where Prosody does not, in the server's order (oldest
+    // first, as ejabberd pages): a bare page size is the newest page.
     auto all = ids_of(server["items"]);
-    std::string last = cached_max["rsm"]["last"];
-    auto [after_code, after] = f.cli_get({"--max", "10", "--after", last});
-    CHECK(after_code == 0);
-    CHECK(ids_of(after["items"]) == std::vector<std::string>(all.begin() + 10, all.begin() + 20));
-    CHECK(after["rsm"]["first_index"] == 10);
-    auto [before_code, before] = f.cli_get({"--max", "5", "--before", all[20]});
-    CHECK(ids_of(before["items"]) == std::vector<std::string>(all.begin() + 15, all.begin() + 20));
+    auto slice = [&](std::size_t from, std::size_t to) {
+        return std::vector<std::string>(all.begin() + from, all.begin() + to);
+    };
+    std::size_t n = all.size();
+    CHECK(cached_max["rsm"]["first_index"] == n - 10);
+    std::string newest_first = cached_max["rsm"]["first"];
+    auto [before_code, before] = f.cli_get({"--max", "10", "--before", newest_first});
+    CHECK(before_code == 0);
+    CHECK(ids_of(before["items"]) == slice(n - 20, n - 10));
+    CHECK(before["rsm"]["first_index"] == n - 20);
+    auto [after_code, after] = f.cli_get({"--max", "5", "--after", all[n - 20]});
+    CHECK(ids_of(after["items"]) == slice(n - 19, n - 14));
+    auto [index_code, by_index] = f.cli_get({"--max", "5", "--index", "0"});
+    CHECK(ids_of(by_index["items"]) == slice(0, 5));
+    CHECK(by_index["rsm"]["first_index"] == 0);
     auto [last_code, last_page] = f.cli_get({"--max", "5", "--before", ""});
-    CHECK(ids_of(last_page["items"]) == std::vector<std::string>(all.end() - 5, all.end()));
+    CHECK(ids_of(last_page["items"]) == slice(n - 5, n));
 
     auto [ids_code, by_id] = f.cli_get({"--item", "post-007", "--item", "post-123"});
     auto [server_ids_code, server_by_id] =
@@ -210,10 +226,12 @@ TEST_CASE("prosody: a broken payload is stored with its parse error and the sync
 
 TEST_CASE("prosody: search finds cached posts by words and by field") {
     auto& f = fixture();
-    auto [code, herons] = f.cli({"pubsub", "cache", "search", "fts:\"heron pond\"", "--limit", "1000"});
+    auto [code, herons] =
+        f.cli({"pubsub", "cache", "search", "fts:\"heron pond\"", "--limit", "1000"});
     REQUIRE(code == 0);
     CHECK(herons["hits"].size() == kPostCount / 10);
-    auto [title_code, by_title] = f.cli({"pubsub", "cache", "search", "title contains \"Post 123 \""});
+    auto [title_code, by_title] =
+        f.cli({"pubsub", "cache", "search", "title contains \"Post 123 \""});
     REQUIRE(title_code == 0);
     REQUIRE(by_title["hits"].size() == 1);
     CHECK(by_title["hits"][0]["id"] == "post-123");
@@ -231,6 +249,7 @@ TEST_CASE("prosody: a publication, a retraction and a purge reach the cache with
     auto [code, newest] = f.cli_get({"--max", "1"});
     CHECK(newest["from_cache"] == true);
     CHECK(ids_of(newest["items"]) == std::vector<std::string>{"fresh"});
+    CHECK(ids_of(f.cli_get().second["items"]).back() == "fresh");
     // Sent again (as on presence): stored once, nothing changes.
     f.publish("fresh", atom_post(1000));
     CHECK(f.cached_ids().size() == kPostCount + 2);
