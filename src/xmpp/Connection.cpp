@@ -4,10 +4,14 @@
 #include "src/xmpp/IqErrors.hpp"
 #include "src/xmpp/Stanza.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 #include <strophe.h>
 
+#include <cerrno>
 #include <cstring>
 #include <stdexcept>
 #include <unordered_map>
@@ -40,8 +44,14 @@ std::string stream_error_text(const xmpp_stream_error_t* error) {
 struct ConnectionCallbacks {
     static int on_socket(xmpp_conn_t* conn, void* socket) {
         xmpp_sockopt_cb_keepalive(conn, socket);
+        int fd = *static_cast<int*>(socket);
+        // libstrophe writes a stanza, its <r/> and its <a/>s separately: with Nagle
+        // a small write waits for the server's (delayed) ACK of the one before.
+        int on = 1;
+        if (::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on) != 0)
+            spdlog::warn("cannot set TCP_NODELAY: {}", std::strerror(errno));
         auto found = registry().find(conn);
-        if (found != registry().end()) found->second->watch_socket(*static_cast<int*>(socket));
+        if (found != registry().end()) found->second->watch_socket(fd);
         return 0;
     }
 
@@ -192,6 +202,7 @@ void Connection::set_state(ConnectionState state, const std::string& reason) {
 
 void Connection::watch_socket(int fd) {
     unwatch_socket();
+    socket_fd_ = fd;
     // Readiness only wakes the loop; the iteration hook lets libstrophe do the work.
     // Writable (or failed) once means the TCP connect is over.
     tcp_connecting_ = true;
@@ -209,6 +220,12 @@ void Connection::follow_socket() {
     if (wanted == socket_events_) return;
     socket_events_ = wanted;
     context_.reactor().modify(*socket_watch_, wanted);
+}
+
+bool Connection::has_input() const {
+    if (!socket_watch_) return false;
+    pollfd ready{socket_fd_, POLLIN, 0};
+    return ::poll(&ready, 1, 0) > 0 && (ready.revents & POLLIN);
 }
 
 void Connection::unwatch_socket() {

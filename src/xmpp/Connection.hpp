@@ -72,6 +72,8 @@ class Connection {
     // For XmppContext after each libstrophe run: wake for writing only while a TCP
     // connect is under way or stanzas wait in libstrophe's send queue.
     void follow_socket();
+    // For XmppContext: bytes wait on the socket (libstrophe reads 4 KB a call).
+    bool has_input() const;
 
   private:
     friend struct ConnectionCallbacks;  // libstrophe's C callbacks, in Connection.cpp
@@ -94,6 +96,7 @@ class Connection {
     std::string last_error_;
     bool wanted_ = false;  // connect() called, disconnect() not
     std::optional<reactor::WatchId> socket_watch_;
+    int socket_fd_ = -1;  // libstrophe's; valid while socket_watch_ is set
     short socket_events_ = 0;
     bool tcp_connecting_ = false;
     std::uint64_t problems_at_start_ = 0;  // context_.problem_count() when the attempt began

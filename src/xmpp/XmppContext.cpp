@@ -56,8 +56,21 @@ XmppContext::~XmppContext() {
 }
 
 void XmppContext::run_once() {
-    xmpp_run_once(ctx_, 0);
+    // One xmpp_run_once reads at most 4 KB and sends only what was queued before
+    // it: go on while input waits, and once more to send what the last input made
+    // libstrophe queue (stream-management <a/>s, which no queue length shows).
+    for (int round = 0; round < kMaxRounds; ++round) {
+        bool input = has_input();
+        xmpp_run_once(ctx_, 0);
+        if (!input) break;
+    }
     for (Connection* connection : connections_) connection->follow_socket();
+}
+
+bool XmppContext::has_input() const {
+    for (const Connection* connection : connections_)
+        if (connection->has_input()) return true;
+    return false;
 }
 
 void XmppContext::note_problem(std::string problem) {

@@ -25,6 +25,9 @@ class XmppContext {
     // libstrophe's own timers (keepalive, stream-management acks, connect timeouts)
     // need it to run now and then even when no socket is ready.
     static constexpr std::chrono::milliseconds kMaxIdle{250};
+    // Rounds of libstrophe per loop iteration (4 KB read each), so that a large
+    // answer is read in one go yet IPC and timers still get their turn.
+    static constexpr int kMaxRounds = 64;
 
     explicit XmppContext(reactor::Reactor& reactor);
     ~XmppContext();
@@ -52,6 +55,8 @@ class XmppContext {
     void note_problem(std::string problem);
 
   private:
+    bool has_input() const;
+
     reactor::Reactor& reactor_;
     std::unique_ptr<_xmpp_log_t> log_;
     _xmpp_ctx_t* ctx_;
