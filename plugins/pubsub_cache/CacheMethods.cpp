@@ -5,6 +5,7 @@
 
 #include "plugins/pubsub_cache/CacheAnswer.hpp"
 #include "plugins/pubsub_cache/CachePlugin.hpp"
+#include "roost/PubsubJson.hpp"
 
 namespace roost::cache {
 namespace {
@@ -69,21 +70,6 @@ json node_json(const pubsub::NodeInfo& node) {
             {"subscribed", node.subscribed}};
 }
 
-json page_json(const pubsub::ItemsPage& page) {
-    json items = json::array();
-    for (const auto& item : page.items)
-        items.push_back({{"id", item.id}, {"publisher", item.publisher}, {"xml", item.xml}});
-    json rsm = nullptr;
-    if (page.rsm) {
-        rsm = json::object();
-        if (page.rsm->first) rsm["first"] = *page.rsm->first;
-        if (page.rsm->first_index) rsm["first_index"] = *page.rsm->first_index;
-        if (page.rsm->last) rsm["last"] = *page.rsm->last;
-        if (page.rsm->count) rsm["count"] = *page.rsm->count;
-    }
-    return {{"items", items}, {"rsm", rsm}, {"from_cache", true}};
-}
-
 json entry_json(const pubsub::StatsEntry& entry) {
     return {{"nodes", entry.nodes}, {"items", entry.items}, {"bytes", entry.bytes}};
 }
@@ -111,7 +97,7 @@ void get(CachePlugin& plugin, const json& params, const Reply& reply) {
             where(key) + " is not cached; run: roost pubsub cache sync --node " + key.node};
     auto answer = answer_from_cache(plugin.store(), request);
     if (!answer.ok()) throw RpcError{rpc_error::kNotFound, answer.error->message()};
-    json result = page_json(answer.page);
+    json result = pubsub::items_page_json(answer.page);
     result["node"] = node_json(*node);
     reply->result(result);
 }

@@ -2,6 +2,7 @@
 #include "plugins/xep_0060/IpcMethods.hpp"
 
 #include "plugins/xep_0060/PubsubPlugin.hpp"
+#include "roost/PubsubJson.hpp"
 
 #include <pugixml.hpp>
 
@@ -92,21 +93,6 @@ std::string payload_param(const json& params) {
     return to_xml(document.document_element());
 }
 
-json to_json(const pubsub::ItemsPage& page) {
-    json items = json::array();
-    for (const auto& item : page.items)
-        items.push_back({{"id", item.id}, {"publisher", item.publisher}, {"xml", item.xml}});
-    json rsm = nullptr;
-    if (page.rsm) {
-        rsm = json::object();
-        if (page.rsm->first) rsm["first"] = *page.rsm->first;
-        if (page.rsm->first_index) rsm["first_index"] = *page.rsm->first_index;
-        if (page.rsm->last) rsm["last"] = *page.rsm->last;
-        if (page.rsm->count) rsm["count"] = *page.rsm->count;
-    }
-    return {{"items", items}, {"rsm", rsm}, {"from_cache", page.from_cache}};
-}
-
 json to_json(const Subscription& s) {
     return {{"node", s.node}, {"jid", s.jid}, {"subid", s.subid}, {"subscription", s.state}};
 }
@@ -144,7 +130,7 @@ void get(PubsubPlugin& plugin, const json& params, const Reply& reply) {
     request.order_by = string_param(params, "order_by");
     plugin.get_items(std::move(request), [reply](pubsub::GetItemsAnswer answer) {
         if (answer.error) reply->error(to_rpc_error(*answer.error));
-        else reply->result(to_json(answer.page));
+        else reply->result(pubsub::items_page_json(answer.page));
     });
 }
 

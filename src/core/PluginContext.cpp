@@ -9,8 +9,8 @@ PluginContext::PluginContext(HostServices& services, std::string plugin_name)
     : services_(services),
       name_(std::move(plugin_name)),
       triggers_(services.triggers),
-      scoped_ipc_(services.ipc),
-      scoped_xmpp_(services.xmpp),
+      scoped_ipc_{services.ipc},
+      scoped_xmpp_{services.xmpp},
       log_(spdlog::default_logger()->clone(name_)) {}
 
 PluginContext::~PluginContext() {
