@@ -5,7 +5,6 @@
 #include <memory>
 #include <optional>
 
-#include "src/ipc/IpcClient.hpp"
 
 namespace roost::cli {
 namespace {
@@ -44,20 +43,6 @@ void add_target(CLI::App& command, Options& o) {
     command.add_option("--node", o.node, "node name")->required();
 }
 
-// Calls the daemon; with --json an error is also printed to stdout as {"error": ...}.
-json call(const CliContext& context, const std::string& method, const json& params) {
-    try {
-        return context.call(method, params);
-    } catch (const ipc::IpcCallError& e) {
-        if (context.json)
-            std::cout << json{{"error",
-                               {{"code", e.code()}, {"message", e.what()}, {"data", e.data()}}}}
-                             .dump(2)
-                      << "\n";
-        throw;
-    }
-}
-
 void add_get(CLI::App& cache, const CliContext& context, int& exit_code) {
     auto o = std::make_shared<Options>();
     auto* get = cache.add_subcommand("get", "items of a cached node, from the cache only");
@@ -80,7 +65,7 @@ void add_get(CLI::App& cache, const CliContext& context, int& exit_code) {
             if (o->before) params["before"] = *o->before;
             if (o->after) params["after"] = *o->after;
             if (!o->order_by.empty()) params["order_by"] = o->order_by;
-            context.print(call(context, "pubsub.cache.get", params), [&](const json& r) {
+            context.print(context.call("pubsub.cache.get", params), [&](const json& r) {
                 for (const auto& item : r["items"])
                     std::cout << (o->xml ? item["xml"] : item["id"]).get<std::string>() << "\n";
             });
@@ -94,7 +79,7 @@ void add_sync(CLI::App& cache, const CliContext& context, int& exit_code) {
     add_target(*sync, *o);
     sync->callback([&context, &exit_code, o] {
         exit_code = run_command([&] {
-            context.print(call(context, "pubsub.cache.sync", o->target()), [&](const json& r) {
+            context.print(context.call("pubsub.cache.sync", o->target()), [&](const json& r) {
                 std::cout << o->node << ": " << r["sync_state"].get<std::string>() << ", "
                           << r["items"] << " items\n";
             });
@@ -118,7 +103,7 @@ void add_purge(CLI::App& cache, const CliContext& context, int& exit_code) {
             if (!o->node.empty()) params["node"] = o->node;
             if (!o->type.empty()) params["type"] = o->type;
             if (o->older_than) params["older_than"] = *o->older_than;
-            context.print(call(context, "pubsub.cache.purge", params), [](const json& r) {
+            context.print(context.call("pubsub.cache.purge", params), [](const json& r) {
                 std::cout << "purged " << r["items"] << " items from " << r["nodes"] << " nodes\n";
             });
         });
@@ -131,7 +116,7 @@ void add_reset(CLI::App& cache, const CliContext& context, int& exit_code) {
     add_profile(*reset, *o, true);
     reset->callback([&context, &exit_code, o] {
         exit_code = run_command([&] {
-            context.print(call(context, "pubsub.cache.reset", o->scope()),
+            context.print(context.call("pubsub.cache.reset", o->scope()),
                           [](const json&) { std::cout << "cache reset\n"; });
         });
     });
@@ -150,7 +135,7 @@ void add_search(CLI::App& cache, const CliContext& context, int& exit_code) {
             params["query"] = o->query;
             if (o->limit) params["limit"] = *o->limit;
             if (o->offset) params["offset"] = *o->offset;
-            context.print(call(context, "pubsub.cache.search", params), [](const json& r) {
+            context.print(context.call("pubsub.cache.search", params), [](const json& r) {
                 for (const auto& hit : r["hits"]) {
                     std::string title = hit["parsed"].is_object() && hit["parsed"].contains("title")
                                             ? hit["parsed"]["title"].get<std::string>()
@@ -170,7 +155,7 @@ void add_stats(CLI::App& cache, const CliContext& context, int& exit_code) {
     add_profile(*stats, *o, true);
     stats->callback([&context, &exit_code, o] {
         exit_code = run_command([&] {
-            context.print(call(context, "pubsub.cache.stats", o->scope()), [](const json& r) {
+            context.print(context.call("pubsub.cache.stats", o->scope()), [](const json& r) {
                 const json& t = r["total"];
                 std::cout << t["nodes"] << " nodes, " << t["items"] << " items, " << t["bytes"]
                           << " bytes\n";

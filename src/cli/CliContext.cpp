@@ -10,7 +10,17 @@ namespace roost::cli {
 
 nlohmann::json CliContext::call(const std::string& method, const nlohmann::json& params) const {
     ipc::IpcClient client(socket);
-    return client.call(method, params);
+    try {
+        return client.call(method, params);
+    } catch (const ipc::IpcCallError& e) {
+        // Scripts reading --json output get the error there too, not only on stderr.
+        if (json)
+            std::cout << nlohmann::json{{"error",
+                                         {{"code", e.code()}, {"message", e.what()}, {"data", e.data()}}}}
+                             .dump(2)
+                      << "\n";
+        throw;
+    }
 }
 
 void CliContext::print(const nlohmann::json& result,

@@ -25,7 +25,8 @@ struct CliContext {
     bool json = false;
 
     // Calls `method` on the daemon; errors become exceptions that main() turns
-    // into a one-line message and an exit code.
+    // into a one-line message and an exit code. With --json an error is also
+    // printed to stdout as {"error": {code, message, data}}.
     nlohmann::json call(const std::string& method, const nlohmann::json& params = nullptr) const;
 
     // Prints `result` as JSON with --json, or through `human` otherwise.

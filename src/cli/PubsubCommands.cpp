@@ -1,7 +1,6 @@
 // PubsubCommands: command-line options to pubsub.* params, and human output.
 #include "src/cli/PubsubCommands.hpp"
 
-#include "src/ipc/IpcClient.hpp"
 
 #include <iostream>
 #include <iterator>
@@ -44,19 +43,6 @@ json fields_json(const std::vector<std::string>& fields) {
         object[field.substr(0, equals)].push_back(field.substr(equals + 1));
     }
     return object;
-}
-
-// Calls the daemon; with --json an error is also printed to stdout as {"error": ...}.
-json call(const CliContext& context, const std::string& method, const json& params) {
-    try {
-        return context.call(method, params);
-    } catch (const ipc::IpcCallError& e) {
-        if (context.json)
-            std::cout << json{{"error", {{"code", e.code()}, {"message", e.what()}, {"data", e.data()}}}}
-                             .dump(2)
-                      << "\n";
-        throw;
-    }
 }
 
 json get_params(const Options& o) {
@@ -103,7 +89,7 @@ void add_simple(CLI::App& parent, const char* name, const char* help, const char
     add_target(*command, *o);
     command->callback([&context, &exit_code, o, method, done_text] {
         exit_code = run_command([&] {
-            context.print(call(context, method, o->target()), [&](const json&) {
+            context.print(context.call(method, o->target()), [&](const json&) {
                 std::cout << o->node << ": " << done_text << "\n";
             });
         });
@@ -124,7 +110,7 @@ void add_get(CLI::App& pubsub, const CliContext& context, int& exit_code) {
     get->add_flag("--xml", o->xml, "print each item's XML");
     get->callback([&context, &exit_code, o] {
         exit_code = run_command([&] {
-            context.print(call(context, "pubsub.get", get_params(*o)),
+            context.print(context.call("pubsub.get", get_params(*o)),
                           [&](const json& r) { print_items(r, o->xml); });
         });
     });
@@ -143,7 +129,7 @@ void add_publish(CLI::App& pubsub, const CliContext& context, int& exit_code) {
             params["payload"] = o->payload.empty() || o->payload == "-" ? read_stdin() : o->payload;
             if (!o->item_id.empty()) params["item"] = o->item_id;
             if (!o->fields.empty()) params["options"] = fields_json(o->fields);
-            context.print(call(context, "pubsub.publish", params), [](const json& r) {
+            context.print(context.call("pubsub.publish", params), [](const json& r) {
                 std::cout << "published " << r["item"].get<std::string>() << "\n";
             });
         });
@@ -159,7 +145,7 @@ void add_retract(CLI::App& pubsub, const CliContext& context, int& exit_code) {
         exit_code = run_command([&] {
             json params = o->target();
             params["items"] = o->items;
-            context.print(call(context, "pubsub.retract", params), [&](const json&) {
+            context.print(context.call("pubsub.retract", params), [&](const json&) {
                 std::cout << "retracted " << o->items.size() << " item(s) from " << o->node << "\n";
             });
         });
@@ -172,7 +158,7 @@ void add_subscriptions(CLI::App& pubsub, const CliContext& context, int& exit_co
     add_target(*command, *o, false);
     command->callback([&context, &exit_code, o] {
         exit_code = run_command([&] {
-            context.print(call(context, "pubsub.subscriptions", o->target()), [](const json& r) {
+            context.print(context.call("pubsub.subscriptions", o->target()), [](const json& r) {
                 for (const auto& s : r)
                     std::cout << s["node"].get<std::string>() << "  " << s["jid"].get<std::string>()
                               << "  " << s["subscription"].get<std::string>() << "\n";
@@ -192,7 +178,7 @@ void add_node(CLI::App& pubsub, const CliContext& context, int& exit_code) {
         exit_code = run_command([&] {
             json params = o->target();
             if (!o->fields.empty()) params["config"] = fields_json(o->fields);
-            context.print(call(context, "pubsub.node.create", params),
+            context.print(context.call("pubsub.node.create", params),
                           [&](const json&) { std::cout << o->node << ": created\n"; });
         });
     });
@@ -208,14 +194,14 @@ void add_node(CLI::App& pubsub, const CliContext& context, int& exit_code) {
         exit_code = run_command([&] {
             json params = c->target();
             if (c->fields.empty()) {
-                context.print(call(context, "pubsub.node.config.get", params), [](const json& r) {
+                context.print(context.call("pubsub.node.config.get", params), [](const json& r) {
                     for (const auto& [var, values] : r["config"].items())
                         std::cout << var << " = " << values.dump() << "\n";
                 });
                 return;
             }
             params["config"] = fields_json(c->fields);
-            context.print(call(context, "pubsub.node.config.set", params),
+            context.print(context.call("pubsub.node.config.set", params),
                           [&](const json&) { std::cout << c->node << ": configured\n"; });
         });
     });
