@@ -1,13 +1,16 @@
 // store_bench: figures for the pubsub cache's SQLite store: ingest rate against a bare
 // INSERT of the same bytes, latest-20 reads, full-text and JSON-field search on 100k items.
 #include "src/storage/Migrator.hpp"
+#include "src/storage/SearchQuery.hpp"
 #include "src/storage/SqlitePubsubStore.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <random>
 #include <string>
 #include <unistd.h>
@@ -18,12 +21,59 @@ namespace {
 using namespace roost;
 using Clock = std::chrono::steady_clock;
 
-constexpr int kRuns = 5;
-constexpr int kBatch = 500;
-constexpr int kIngestItems = 20000;
-constexpr int kNodeItems = 100000;
 constexpr int kReads = 200;
 constexpr int kSearches = 20;
+
+// What to run and how big; `--help` lists them.
+struct Options {
+    int runs = 5;
+    int batch = 500;
+    int ingest_items = 20000;
+    int node_items = 100000;
+    bool ingest = true;
+    bool reads = true;
+    std::vector<std::string> pragmas;  // run on every database, to compare settings
+};
+
+const char* kUsage =
+    "usage: store_bench [--runs N] [--batch N] [--ingest-items N] [--node-items N]\n"
+    "                   [--only ingest|reads] [--pragma NAME=VALUE]...\n"
+    "Prints the median of N runs (default 5) of: ingest of --ingest-items items (20000) in\n"
+    "transactions of --batch items (500, one sync page) against a bare INSERT of the same\n"
+    "bytes; reads and searches on a node of --node-items items (100000). --pragma runs\n"
+    "PRAGMA NAME=VALUE on every database first, to compare settings.\n";
+
+std::optional<Options> parse_options(int argc, char** argv) {
+    Options options;
+    for (int i = 1; i < argc; ++i) {
+        std::string name = argv[i];
+        if (name == "--help" || name == "-h" || i + 1 == argc) return std::nullopt;
+        std::string value = argv[++i];
+        if (name == "--only") {
+            if (value != "ingest" && value != "reads") return std::nullopt;
+            options.ingest = value == "ingest";
+            options.reads = value == "reads";
+            continue;
+        }
+        if (name == "--pragma") {
+            options.pragmas.push_back(value);
+            continue;
+        }
+        int number = std::atoi(value.c_str());
+        if (number < 1) return std::nullopt;
+        if (name == "--runs")
+            options.runs = number;
+        else if (name == "--batch")
+            options.batch = number;
+        else if (name == "--ingest-items")
+            options.ingest_items = number;
+        else if (name == "--node-items")
+            options.node_items = number;
+        else
+            return std::nullopt;
+    }
+    return options;
+}
 
 const char* kWords[] = {"roost", "birds", "nest", "feather", "wing", "song", "tree",
                         "branch", "egg",   "sky",   "xmpp", "server", "client", "cache"};
@@ -48,11 +98,12 @@ struct BenchDb {
     std::filesystem::path path;
     std::unique_ptr<storage::Database> db;
 
-    explicit BenchDb(const std::string& name) {
+    BenchDb(const std::string& name, const Options& options) {
         path = std::filesystem::temp_directory_path() /
                ("roost-bench-" + std::to_string(::getpid()) + "-" + name + ".db");
         remove_files();
         db = std::make_unique<storage::Database>(path);
+        for (const auto& pragma : options.pragmas) db->exec("PRAGMA " + pragma);
         auto migrations = storage::MigrationSet::embedded();
         storage::Migrator migrator(*db, migrations);
         migrator.run(migrator.plan_upgrade());
@@ -101,20 +152,27 @@ std::vector<pubsub::StoredItem> make_items(int count) {
 
 const pubsub::NodeKey kNode{"bench", "pubsub.example.org", "urn:xmpp:microblog:0"};
 
-double store_ingest(const std::vector<pubsub::StoredItem>& items) {
-    BenchDb bench("store");
-    storage::SqlitePubsubStore store(*bench.db);
-    auto start = Clock::now();
-    for (std::size_t i = 0; i < items.size(); i += kBatch) {
-        auto count = std::min<std::size_t>(kBatch, items.size() - i);
+// Stores `items` in pages of `batch`, one transaction each, as a sync does.
+void fill(storage::SqlitePubsubStore& store, const std::vector<pubsub::StoredItem>& items,
+          int batch) {
+    auto page = static_cast<std::size_t>(batch);
+    for (std::size_t i = 0; i < items.size(); i += page) {
+        auto count = std::min(page, items.size() - i);
         store.upsert_items(kNode, std::span(items).subspan(i, count));
     }
+}
+
+double store_ingest(const std::vector<pubsub::StoredItem>& items, const Options& options) {
+    BenchDb bench("store", options);
+    storage::SqlitePubsubStore store(*bench.db);
+    auto start = Clock::now();
+    fill(store, items, options.batch);
     return static_cast<double>(items.size()) / seconds_since(start);
 }
 
 // The floor: the same bytes through one prepared INSERT into a bare table, one transaction.
-double raw_ingest(const std::vector<pubsub::StoredItem>& items) {
-    BenchDb bench("raw");
+double raw_ingest(const std::vector<pubsub::StoredItem>& items, const Options& options) {
+    BenchDb bench("raw", options);
     bench.db->exec("CREATE TABLE raw (id INTEGER PRIMARY KEY, item_id TEXT, xml TEXT, "
                    "parsed TEXT, text TEXT)");
     std::vector<std::string> parsed;
@@ -146,60 +204,70 @@ std::vector<double> timed(int count, const std::function<void(int)>& call) {
     return times;
 }
 
-}  // namespace
-
-int main() {
-    std::printf("store_bench: median of %d runs\n\n", kRuns);
-
-    auto ingest_items = make_items(kIngestItems);
+void ingest(const Options& options) {
+    auto items = make_items(options.ingest_items);
     // The same items without text to index: what full-text indexing costs.
-    auto unindexed = ingest_items;
+    auto unindexed = items;
     for (auto& item : unindexed) item.search_text.clear();
-    std::vector<double> store_rates, raw_rates, unindexed_rates;
-    for (int run = 0; run < kRuns; ++run) {
-        store_rates.push_back(store_ingest(ingest_items));
-        raw_rates.push_back(raw_ingest(ingest_items));
-        unindexed_rates.push_back(store_ingest(unindexed));
+    std::vector<double> store_rates, raw_rates, unindexed_rates, ratios;
+    for (int run = 0; run < options.runs; ++run) {
+        store_rates.push_back(store_ingest(items, options));
+        raw_rates.push_back(raw_ingest(items, options));
+        unindexed_rates.push_back(store_ingest(unindexed, options));
+        ratios.push_back(store_rates.back() / raw_rates.back());
     }
-    double store_rate = median(store_rates), raw_rate = median(raw_rates);
-    std::printf("ingest %d items (~500 B XML + JSON + FTS), %d per transaction:\n", kIngestItems,
-                kBatch);
+    double raw_rate = median(raw_rates);
+    std::printf("ingest %d items (~500 B XML + JSON + FTS), %d per transaction:\n",
+                options.ingest_items, options.batch);
     std::printf("  store  %9.0f items/s\n  raw    %9.0f items/s (bare table, one transaction)\n",
-                store_rate, raw_rate);
-    std::printf("  store / raw = %.2f\n", store_rate / raw_rate);
-    std::printf("  store without FTS text %9.0f items/s (%.2f of raw)\n\n", median(unindexed_rates),
-                median(unindexed_rates) / raw_rate);
+                median(store_rates), raw_rate);
+    std::printf("  store / raw = %.2f (median of the runs' ratios)\n", median(ratios));
+    std::printf("  store without FTS text %9.0f items/s (%.2f of raw)\n\n",
+                median(unindexed_rates), median(unindexed_rates) / raw_rate);
+}
 
-    BenchDb bench("reads");
+// Two of the vocabulary's words, different for each call.
+std::string two_words(int i) {
+    return std::string(kWords[i % std::size(kWords)]) + " " + kWords[(i + 3) % std::size(kWords)];
+}
+
+void reads(const Options& options) {
+    BenchDb bench("reads", options);
     storage::SqlitePubsubStore store(*bench.db);
-    auto node_items = make_items(kNodeItems);
     auto start = Clock::now();
-    for (std::size_t i = 0; i < node_items.size(); i += kBatch)
-        store.upsert_items(kNode, std::span(node_items).subspan(i, kBatch));
-    std::printf("filled a %d-item node in %.1f s\n\n", kNodeItems, seconds_since(start));
+    fill(store, make_items(options.node_items), options.batch);
+    std::printf("filled a %d-item node in %.1f s\n\n", options.node_items, seconds_since(start));
 
-    std::vector<double> p50s, p99s, fts, field, deep;
-    for (int run = 0; run < kRuns; ++run) {
-        auto reads = timed(kReads, [&](int) {
+    // Raw FTS5 in the same run: the first 20 matches in rowid order, no join.
+    auto raw_fts = bench.db->prepare(
+        "SELECT rowid FROM pubsub_items_fts WHERE pubsub_items_fts MATCH ? LIMIT 20");
+    std::vector<double> p50s, p99s, fts, fts_raw, field, deep;
+    for (int run = 0; run < options.runs; ++run) {
+        auto latest = timed(kReads, [&](int) {
             pubsub::ItemsQuery query;
             query.rsm = pubsub::RsmRequest{20, std::nullopt, std::nullopt, std::nullopt};
             store.get_items(kNode, query);
         });
-        p50s.push_back(percentile(reads, 0.5));
-        p99s.push_back(percentile(reads, 0.99));
+        p50s.push_back(percentile(latest, 0.5));
+        p99s.push_back(percentile(latest, 0.99));
         deep.push_back(percentile(timed(kReads, [&](int i) {
             pubsub::ItemsQuery query;
-            query.rsm = pubsub::RsmRequest{20, "item-" + std::to_string(50000 + i), std::nullopt,
-                                           std::nullopt};
+            query.rsm = pubsub::RsmRequest{20, "item-" + std::to_string(options.node_items / 2 + i),
+                                           std::nullopt, std::nullopt};
             store.get_items(kNode, query);
         }), 0.5));
         fts.push_back(percentile(timed(kSearches, [&](int i) {
             pubsub::SearchQuery query;
             query.scope = pubsub::ProfileScope::only("bench");
-            query.text = std::string(kWords[i % std::size(kWords)]) + " " +
-                         kWords[(i + 3) % std::size(kWords)];
+            query.text = two_words(i);
             query.limit = 20;
             store.search(query);
+        }), 0.5));
+        fts_raw.push_back(percentile(timed(kSearches, [&](int i) {
+            raw_fts.bind(1, storage::fts_match(two_words(i)));
+            while (raw_fts.executeStep()) {
+            }
+            raw_fts.reset();
         }), 0.5));
         field.push_back(percentile(timed(kSearches, [&](int i) {
             pubsub::SearchQuery query;
@@ -210,12 +278,26 @@ int main() {
             store.search(query);
         }), 0.5));
     }
-    std::printf("reads on a %d-item node:\n", kNodeItems);
+    std::printf("reads on a %d-item node:\n", options.node_items);
     std::printf("  latest 20 (RSM max 20, with count)  p50 %.3f ms  p99 %.3f ms\n", median(p50s),
                 median(p99s));
     std::printf("  20 after an item mid-node           p50 %.3f ms\n", median(deep));
     std::printf("  FTS search, two words, limit 20     p50 %.3f ms\n", median(fts));
+    std::printf("  raw FTS5 MATCH, first 20 rowids     p50 %.3f ms\n", median(fts_raw));
     std::printf("  JSON fields likes >= N and author == x, limit 20   p50 %.3f ms\n",
                 median(field));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    auto options = parse_options(argc, argv);
+    if (!options) {
+        std::fputs(kUsage, stderr);
+        return argc > 1 && std::string(argv[1]) == "--help" ? 0 : 2;
+    }
+    std::printf("store_bench: median of %d runs\n\n", options->runs);
+    if (options->ingest) ingest(*options);
+    if (options->reads) reads(*options);
     return 0;
 }

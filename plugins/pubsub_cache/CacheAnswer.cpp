@@ -15,18 +15,23 @@ int total_of(pubsub::PubsubStore& store, const pubsub::NodeKey& key, pubsub::Ite
     return answer.page.rsm && answer.page.rsm->count ? *answer.page.rsm->count : 0;
 }
 
-// The server's RSM request as the store's. A bare page size gets the newest items,
-// as both Prosody and ejabberd answer it.
-pubsub::RsmRequest mirrored(const pubsub::RsmRequest& rsm, int total) {
+// A bare page size: a server that pages (ejabberd) answers its first page, the oldest
+// items; one that does not (Prosody) takes it as max_items, the newest.
+bool first_page(const pubsub::RsmRequest& rsm, bool server_pages) {
+    return rsm.index || (server_pages && !rsm.before && !rsm.after);
+}
+
+// The server's RSM request as the store's.
+pubsub::RsmRequest mirrored(const pubsub::RsmRequest& rsm, int total, bool server_pages) {
     pubsub::RsmRequest out;
     out.max = rsm.max;
     if (rsm.before) {
         if (!rsm.before->empty()) out.after = *rsm.before;
     } else if (rsm.after) {
         out.before = *rsm.after;
-    } else if (rsm.index) {
+    } else if (first_page(rsm, server_pages)) {
         int size = rsm.max.value_or(total);
-        int end = std::max(total - *rsm.index, 0);
+        int end = std::max(total - rsm.index.value_or(0), 0);
         out.index = std::max(end - size, 0);
         out.max = std::min(size, end);
     }
@@ -34,10 +39,6 @@ pubsub::RsmRequest mirrored(const pubsub::RsmRequest& rsm, int total) {
 }
 
 }  // namespace
-
-pubsub::NodeKey key_of(const pubsub::GetItemsRequest& request) {
-    return {request.profile, request.service, request.node};
-}
 
 bool can_answer(pubsub::PubsubStore& store, const pubsub::NodeKey& key) {
     auto node = store.node_state(key);
@@ -53,14 +54,18 @@ pubsub::ItemsQuery items_query(const pubsub::GetItemsRequest& request) {
     return query;
 }
 
-pubsub::GetItemsAnswer answer_from_cache(pubsub::PubsubStore& store,
-                                         const pubsub::GetItemsRequest& request) {
-    auto key = key_of(request);
+bool server_pages(const pubsub::NodeInfo& node) {
+    return node.extra.is_object() && node.extra.value(kServerPages, false);
+}
+
+pubsub::GetItemsAnswer answer_from_cache(pubsub::PubsubStore& store, const pubsub::NodeKey& key,
+                                         const pubsub::GetItemsRequest& request,
+                                         bool server_pages) {
     pubsub::ItemsQuery query = items_query(request);
     int total = 0;
     if (request.rsm) {
-        total = request.rsm->index ? total_of(store, key, query) : 0;
-        query.rsm = mirrored(*request.rsm, total);
+        total = first_page(*request.rsm, server_pages) ? total_of(store, key, query) : 0;
+        query.rsm = mirrored(*request.rsm, total, server_pages);
     }
     pubsub::GetItemsAnswer answer = store.get_items(key, query);
     answer.page.from_cache = true;

@@ -7,16 +7,20 @@
 
 namespace roost::cache {
 
-pubsub::NodeKey key_of(const pubsub::GetItemsRequest& request);
-
 // Whether the cache holds the whole node: only a completed sync does.
 bool can_answer(pubsub::PubsubStore& store, const pubsub::NodeKey& key);
 
 // The store's query for `request`: the same ids, max_items, RSM and order.
 pubsub::ItemsQuery items_query(const pubsub::GetItemsRequest& request);
 
-// The answer, with from_cache set; an RSM anchor the node lacks is item-not-found.
-pubsub::GetItemsAnswer answer_from_cache(pubsub::PubsubStore& store,
-                                         const pubsub::GetItemsRequest& request);
+// In a node's extra: whether its server pages items with RSM, as the sync found.
+inline constexpr const char* kServerPages = "server_pages";
+bool server_pages(const pubsub::NodeInfo& node);
+
+// The answer from node `key`, with from_cache set; an RSM anchor the node lacks is
+// item-not-found. RSM keys are item ids (XEP-0059 keys are opaque: ejabberd's are
+// times). `server_pages` decides what a bare page size means, as on the server.
+pubsub::GetItemsAnswer answer_from_cache(pubsub::PubsubStore& store, const pubsub::NodeKey& key,
+                                         const pubsub::GetItemsRequest& request, bool server_pages);
 
 }  // namespace roost::cache

@@ -1,7 +1,45 @@
 // CacheEvents: each event kind as store calls.
 #include "plugins/pubsub_cache/CacheEvents.hpp"
 
+#include <map>
+#include <pugixml.hpp>
+#include <sstream>
+
 namespace roost::cache {
+namespace {
+
+// The <item/> without its publisher attribute, as one line; "" when not XML.
+std::string without_publisher(const std::string& item_xml) {
+    pugi::xml_document document;
+    if (!document.load_string(item_xml.c_str())) return {};
+    document.document_element().remove_attribute("publisher");
+    std::ostringstream out;
+    document.print(out, "", pugi::format_raw | pugi::format_no_declaration);
+    return out.str();
+}
+
+// Prosody puts the publisher on the <item/> of its notifications, not on those of its
+// answers: a notification of an item the cache holds (resent on presence, or fetched
+// by the sync) that differs only by that attribute is the same item, and storing it
+// again would move its update time and make reads differ from the server's answers.
+std::vector<pubsub::Item> changed_items(pubsub::PubsubStore& store, const pubsub::NodeKey& key,
+                                        const std::vector<pubsub::Item>& items) {
+    pubsub::ItemsQuery query;
+    for (const auto& item : items) query.ids.push_back(item.id);
+    std::map<std::string, std::string> stored;
+    for (auto& item : store.get_items(key, query).page.items)
+        stored[item.id] = without_publisher(item.xml);
+    std::vector<pubsub::Item> changed;
+    for (const auto& item : items) {
+        auto found = stored.find(item.id);
+        if (found == stored.end() || found->second.empty() ||
+            found->second != without_publisher(item.xml))
+            changed.push_back(item);
+    }
+    return changed;
+}
+
+}  // namespace
 
 void apply_published(pubsub::PubsubStore& store, const Analysers& analysers,
                      const pubsub::NodeKey& key, const std::vector<pubsub::Item>& items,
@@ -10,7 +48,7 @@ void apply_published(pubsub::PubsubStore& store, const Analysers& analysers,
     std::optional<pubsub::Analyser> analyser;
     if (node && !node->analyser.empty()) analyser = analysers.by_name(node->analyser);
     std::vector<pubsub::StoredItem> stored;
-    for (const auto& item : items)
+    for (const auto& item : changed_items(store, key, items))
         stored.push_back(stored_item(item, analyser ? &*analyser : nullptr));
     store.upsert_items(key, stored);
     if (max_items > 0) store.trim_to_max_items(key, max_items);

@@ -12,7 +12,9 @@
 namespace roost::cache {
 
 // Idempotent: servers resend the last item on presence, and storing it again
-// changes nothing. `max_items` > 0 trims the node to that many items.
+// changes nothing, even when the notification adds a publisher attribute to the
+// <item/> that the server's answers lack (Prosody). `max_items` > 0 trims the node
+// to that many items.
 void apply_published(pubsub::PubsubStore& store, const Analysers& analysers,
                      const pubsub::NodeKey& key, const std::vector<pubsub::Item>& items,
                      int max_items);

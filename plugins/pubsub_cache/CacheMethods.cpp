@@ -5,6 +5,7 @@
 
 #include "plugins/pubsub_cache/CacheAnswer.hpp"
 #include "plugins/pubsub_cache/CachePlugin.hpp"
+#include "roost/IpcParams.hpp"
 #include "roost/PubsubJson.hpp"
 
 namespace roost::cache {
@@ -13,27 +14,7 @@ namespace {
 using nlohmann::json;
 using Reply = std::shared_ptr<RpcReply>;
 using Handler = void (*)(CachePlugin&, const json&, const Reply&);
-
-RpcError invalid(const std::string& message) { return {rpc_error::kInvalidParams, message}; }
-
-std::optional<std::string> optional_string(const json& params, const char* name) {
-    if (!params.contains(name) || params[name].is_null()) return std::nullopt;
-    if (!params[name].is_string()) throw invalid(std::string("\"") + name + "\" must be a string");
-    return params[name].get<std::string>();
-}
-
-std::string string_param(const json& params, const char* name, bool required = false) {
-    auto value = optional_string(params, name);
-    if (!value && required) throw invalid(std::string("missing param \"") + name + "\"");
-    return value.value_or("");
-}
-
-std::optional<int> int_param(const json& params, const char* name) {
-    if (!params.contains(name) || params[name].is_null()) return std::nullopt;
-    if (!params[name].is_number_integer() || params[name].get<long>() < 0)
-        throw invalid(std::string("\"") + name + "\" must be a non-negative integer");
-    return params[name].get<int>();
-}
+using namespace ipc_params;
 
 // Without "profile": the only profile the daemon has, else "default".
 std::string profile_param(CachePlugin& plugin, const json& params) {
@@ -49,8 +30,8 @@ pubsub::ProfileScope scope_param(CachePlugin& plugin, const json& params) {
 }
 
 pubsub::NodeKey key_param(CachePlugin& plugin, const json& params) {
-    return {profile_param(plugin, params), string_param(params, "service"),
-            string_param(params, "node", true)};
+    return plugin.node_key(profile_param(plugin, params), string_param(params, "service"),
+                           string_param(params, "node", true));
 }
 
 std::string where(const pubsub::NodeKey& key) {
@@ -67,7 +48,8 @@ json node_json(const pubsub::NodeInfo& node) {
             {"subtype", node.subtype},
             {"sync_state", node.sync_state ? json(pubsub::to_string(*node.sync_state)) : json()},
             {"sync_reason", node.sync_reason},
-            {"subscribed", node.subscribed}};
+            {"subscribed", node.subscribed},
+            {"max_items", node.extra.is_object() ? node.extra.value("max_items", json()) : json()}};
 }
 
 json entry_json(const pubsub::StatsEntry& entry) {
@@ -75,27 +57,17 @@ json entry_json(const pubsub::StatsEntry& entry) {
 }
 
 void get(CachePlugin& plugin, const json& params, const Reply& reply) {
-    pubsub::GetItemsRequest request;
     auto key = key_param(plugin, params);
+    auto request = pubsub::items_query_param(params);
     request.profile = key.profile;
     request.service = key.service;
     request.node = key.node;
-    if (params.contains("items"))
-        request.item_ids = params["items"].get<std::vector<std::string>>();
-    request.max_items = int_param(params, "max_items");
-    pubsub::RsmRequest rsm;
-    rsm.max = int_param(params, "max");
-    rsm.after = optional_string(params, "after");
-    rsm.before = optional_string(params, "before");
-    rsm.index = int_param(params, "index");
-    if (rsm.max || rsm.after || rsm.before || rsm.index) request.rsm = rsm;
-    request.order_by = string_param(params, "order_by");
     auto node = plugin.store().node_state(key);
     if (!node)
         throw RpcError{
             rpc_error::kNotFound,
             where(key) + " is not cached; run: roost pubsub cache sync --node " + key.node};
-    auto answer = answer_from_cache(plugin.store(), request);
+    auto answer = answer_from_cache(plugin.store(), key, request, server_pages(*node));
     if (!answer.ok()) throw RpcError{rpc_error::kNotFound, answer.error->message()};
     json result = pubsub::items_page_json(answer.page);
     result["node"] = node_json(*node);
@@ -133,12 +105,28 @@ void purge(CachePlugin& plugin, const json& params, const Reply& reply) {
     filter.type = optional_string(params, "type");
     if (auto seconds = int_param(params, "older_than"))
         filter.updated_before = now_ms() - std::int64_t{*seconds} * 1000;
+    // A sync still storing pages would mark the node completed without what went.
+    plugin.abandon_syncs(
+        [&](const pubsub::NodeKey& key) {
+            if (!filter.scope.all_profiles && key.profile != filter.scope.profile) return false;
+            if ((filter.service && key.service != *filter.service) ||
+                (filter.node && key.node != *filter.node))
+                return false;
+            auto node = plugin.store().node_state(key);
+            return !filter.type || (node && node->type == *filter.type);
+        },
+        "purged during its sync");
     auto purged = plugin.store().purge(filter);
     reply->result({{"items", purged.items}, {"nodes", purged.nodes}});
 }
 
 void reset(CachePlugin& plugin, const json& params, const Reply& reply) {
     auto scope = scope_param(plugin, params);
+    plugin.abandon_syncs(
+        [&](const pubsub::NodeKey& key) {
+            return scope.all_profiles || key.profile == scope.profile;
+        },
+        "reset during its sync");
     plugin.forget_syncs(scope.all_profiles ? "" : scope.profile);
     if (scope.all_profiles) {
         plugin.store().reset();
@@ -212,15 +200,9 @@ const std::pair<const char*, Handler> kMethods[] = {
 }  // namespace
 
 void register_cache_methods(CachePlugin& plugin) {
-    for (const auto& [name, handler] : kMethods)
-        plugin.host().ipc().add_method(name, [&plugin, handler](const json& params, Reply reply) {
-            if (!params.is_null() && !params.is_object()) throw invalid("params must be an object");
-            handler(plugin, params.is_null() ? json::object() : params, reply);
-        });
+    add_methods(plugin.host().ipc(), plugin, kMethods);
 }
 
-void unregister_cache_methods(CachePlugin& plugin) {
-    for (const auto& [name, handler] : kMethods) plugin.host().ipc().remove_method(name);
-}
+void unregister_cache_methods(CachePlugin& plugin) { remove_methods(plugin.host().ipc(), kMethods); }
 
 }  // namespace roost::cache

@@ -4,7 +4,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
+#include <limits>
 #include <stdexcept>
+#include <string_view>
 
 #include "plugins/pubsub_cache/CacheAnswer.hpp"
 #include "plugins/pubsub_cache/CacheEvents.hpp"
@@ -13,14 +16,39 @@
 namespace roost::cache {
 namespace {
 
-constexpr std::chrono::milliseconds kFirstRetry{std::chrono::seconds(5)};
 constexpr std::chrono::milliseconds kLongestRetry{std::chrono::minutes(10)};
+constexpr const char* kMaxItems = "max_items";
 
-// [plugins.pubsub_cache] max_items_per_node, else 0 (no cap).
-int cap_from(const nlohmann::json& settings) {
-    auto cap = settings.find("max_items_per_node");
-    if (cap == settings.end() || !cap->is_number_integer() || cap->get<int>() < 0) return 0;
-    return cap->get<int>();
+// A non-negative integer setting of [plugins.pubsub_cache], `fallback` when absent;
+// anything else stops the plugin with the reason rather than being read as no cap.
+int setting(const nlohmann::json& settings, const char* name, int fallback) {
+    auto value = settings.find(name);
+    if (value == settings.end()) return fallback;
+    if (!value->is_number_integer() || value->get<long long>() < 0 ||
+        value->get<long long>() > std::numeric_limits<int>::max())
+        throw std::runtime_error(std::string("[plugins.pubsub_cache] ") + name +
+                                 " must be a non-negative integer, not " + value->dump());
+    return value->get<int>();
+}
+
+// A number of pubsub#max_items; nothing for "max" (no limit) or no answer.
+std::optional<int> max_items_in(const pubsub::NodeConfiguration& configuration) {
+    auto field = configuration.find("pubsub#max_items");
+    if (field == configuration.end() || field->second.empty()) return std::nullopt;
+    try {
+        std::size_t used = 0;
+        int max = std::stoi(field->second.front(), &used);
+        if (used == field->second.front().size() && max > 0) return max;
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
+}
+
+bool same_ascii_case_insensitive(std::string_view a, std::string_view b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) ==
+               std::tolower(static_cast<unsigned char>(y));
+    });
 }
 
 }  // namespace
@@ -29,7 +57,9 @@ void CachePlugin::start(Host& host) {
     host_ = &host;
     api_ = host.plugin_as<pubsub::PubsubApi>(pubsub::kPluginName);
     if (api_ == nullptr) throw std::runtime_error("the xep_0060 plugin offers no PubsubApi");
-    max_items_per_node_ = cap_from(host.settings());
+    configuration_api_ = host.plugin_as<pubsub::NodeConfigurationApi>(pubsub::kPluginName);
+    max_items_per_node_ = setting(host.settings(), "max_items_per_node", 0);
+    first_retry_ = std::chrono::milliseconds(setting(host.settings(), "first_retry_ms", 5000));
     triggers_.push_back(host.triggers().add(
         pubsub::kGetItems,
         [this](TriggerContext& context, const TriggerResume&) {
@@ -56,12 +86,16 @@ void CachePlugin::stop() {
 TriggerDecision CachePlugin::on_get_items(pubsub::GetItemsContext& context) {
     const auto& request = context.request;
     if (request.no_cache) return TriggerDecision::Continue;
-    auto key = key_of(request);
+    auto key = node_key(request.profile, request.service, request.node);
     if (syncing(key)) return TriggerDecision::Continue;
-    if (can_answer(store(), key)) {
-        context.reply(answer_from_cache(store(), request));
+    if (auto node = store().node_state(key); node && can_answer(store(), key)) {
+        context.reply(answer_from_cache(store(), key, request, server_pages(*node)));
         return TriggerDecision::TakeOver;
     }
+    // A capped node cannot answer, yet events keep it current: no resync per read.
+    if (auto node = store().node_state(key);
+        node && node->sync_state == pubsub::SyncState::Partial && node->subscribed)
+        return TriggerDecision::Continue;
     if (auto analyser = analysers_.by_node(key.service, key.node)) {
         if (analyser->to_sync) start_sync(key, std::move(analyser), false, {});
         return TriggerDecision::Continue;
@@ -73,7 +107,8 @@ TriggerDecision CachePlugin::on_get_items(pubsub::GetItemsContext& context) {
 // The node's name says nothing: the server's answer, through its first item's
 // payload namespace, tells whether an analyser wants the node.
 void CachePlugin::watch_first_answer(pubsub::GetItemsContext& context) {
-    auto key = key_of(context.request);
+    const auto& request = context.request;
+    auto key = node_key(request.profile, request.service, request.node);
     context.reply = [this, alive = alive_, key,
                      reply = std::move(context.reply)](pubsub::GetItemsAnswer answer) {
         if (*alive && answer.ok() && !answer.page.items.empty() && !syncing(key)) {
@@ -118,20 +153,90 @@ void CachePlugin::on_sync_done(const pubsub::NodeKey& key, const SyncOutcome& ou
         schedule_retry(key);
     else
         retries_.erase(key);
+    if (outcome.state == pubsub::SyncState::Completed ||
+        outcome.state == pubsub::SyncState::Partial) {
+        read_max_items(key);
+        api_->supports_rsm(key.profile, key.service, [this, alive = alive_, key](bool pages) {
+            if (*alive) remember(key, kServerPages, pages);
+        });
+    }
     for (auto& waiter : node_sync->take_waiters()) waiter(outcome);
 }
 
 void CachePlugin::schedule_retry(const pubsub::NodeKey& key) {
     Retry& retry = retries_[key];
     if (retry.timer != 0) host_->cancel_timer(retry.timer);
-    retry.delay = retry.delay.count() == 0 ? kFirstRetry : std::min(retry.delay * 2, kLongestRetry);
+    retry.delay =
+        retry.delay.count() == 0 ? first_retry_ : std::min(retry.delay * 2, kLongestRetry);
     retry.timer = host_->add_timer(retry.delay, [this, key] {
         retries_[key].timer = 0;
         XmppClient* client = host_->xmpp().client(key.profile);
         // Offline: the reconnect retries it.
         if (client != nullptr && client->connected()) sync(key, false);
     });
-    host_->log().info("cache: retrying {} in {} s", key.node, retry.delay.count() / 1000);
+    host_->log().info("cache: retrying {} in {} ms", key.node, retry.delay.count());
+}
+
+pubsub::NodeKey CachePlugin::node_key(const std::string& profile, const std::string& service,
+                                      const std::string& node) {
+    XmppClient* client = host_->xmpp().client(profile);
+    if (client != nullptr && same_ascii_case_insensitive(service, client->bare_jid()))
+        return {profile, "", node};
+    return {profile, service, node};
+}
+
+// Prosody trims past max_items silently: the cache must trim by itself.
+void CachePlugin::read_max_items(const pubsub::NodeKey& key) {
+    if (configuration_api_ == nullptr) return;
+    configuration_api_->node_configuration(
+        key.profile, key.service, key.node,
+        [this, alive = alive_, key](pubsub::NodeConfiguration configuration,
+                                    std::optional<XmppError> error) {
+            if (!*alive) return;
+            // Not the owner: the server keeps max_items to itself; resyncs still
+            // drop what it trimmed.
+            auto max = error ? std::nullopt : max_items_in(configuration);
+            remember(key, kMaxItems, max ? nlohmann::json(*max) : nlohmann::json());
+            if (int keep = items_to_keep(key); keep > 0) store().trim_to_max_items(key, keep);
+        });
+}
+
+void CachePlugin::remember(const pubsub::NodeKey& key, const char* name, nlohmann::json value) {
+    auto node = store().node_state(key);
+    if (!node) return;
+    nlohmann::json extra = node->extra.is_object() ? node->extra : nlohmann::json::object();
+    if (value.is_null())
+        extra.erase(name);
+    else
+        extra[name] = std::move(value);
+    store().set_extra(key, extra);
+}
+
+int CachePlugin::items_to_keep(const pubsub::NodeKey& key) {
+    int keep = max_items_per_node_;
+    auto node = store().node_state(key);
+    if (!node || !node->extra.is_object()) return keep;
+    auto found = node->extra.find(kMaxItems);
+    if (found == node->extra.end() || !found->is_number_integer()) return keep;
+    int max = found->get<int>();
+    return keep > 0 ? std::min(keep, max) : max;
+}
+
+void CachePlugin::abandon_syncs(const std::function<bool(const pubsub::NodeKey&)>& matches,
+                                const std::string& reason) {
+    std::vector<std::shared_ptr<NodeSync>> abandoned;
+    for (auto it = syncs_.begin(); it != syncs_.end();) {
+        if (!matches(it->first)) {
+            ++it;
+            continue;
+        }
+        abandoned.push_back(it->second);
+        it = syncs_.erase(it);
+    }
+    for (auto& node_sync : abandoned) {
+        store().set_sync_state(node_sync->key(), std::nullopt, reason);
+        for (auto& waiter : node_sync->take_waiters()) waiter({std::nullopt, reason, 0});
+    }
 }
 
 void CachePlugin::forget_syncs(const std::string& profile) {
@@ -179,10 +284,10 @@ void CachePlugin::add_event_handlers() {
     auto items_handler = [this](bool published) {
         return [this, published](TriggerContext& context, const TriggerResume&) {
             auto& event = static_cast<pubsub::ItemsEvent&>(context);
-            pubsub::NodeKey key{event.profile, event.service, event.node};
+            auto key = node_key(event.profile, event.service, event.node);
             if (published)
                 on_event(key, [this, key, items = event.items] {
-                    apply_published(store(), analysers_, key, items, max_items_per_node_);
+                    apply_published(store(), analysers_, key, items, items_to_keep(key));
                 });
             else
                 on_event(key, [this, key, ids = event.retracted] {
@@ -199,7 +304,7 @@ void CachePlugin::add_event_handlers() {
     auto node_handler = [this](Apply apply) {
         return [this, apply](TriggerContext& context, const TriggerResume&) {
             auto& event = static_cast<pubsub::NodeEvent&>(context);
-            pubsub::NodeKey key{event.profile, event.service, event.node};
+            auto key = node_key(event.profile, event.service, event.node);
             on_event(key, [this, key, apply] { apply(*this, key); });
             return TriggerDecision::Continue;
         };

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -13,6 +14,7 @@
 #include "plugins/pubsub_cache/NodeSync.hpp"
 #include "roost/Analyser.hpp"
 #include "roost/Host.hpp"
+#include "roost/NodeConfiguration.hpp"
 #include "roost/Plugin.hpp"
 #include "roost/Pubsub.hpp"
 
@@ -36,7 +38,15 @@ class CachePlugin final : public Plugin, public pubsub::AnalyserRegistry {
     void sync(const pubsub::NodeKey& key, bool explicit_sync, SyncDone done = {});
     // Forgets running syncs and pending retries of a profile ("" for all).
     void forget_syncs(const std::string& profile);
+    // Ends the running syncs of the nodes `matches` accepts before they store more:
+    // their waiters hear `reason` and the nodes are left unsynced (a read resyncs them).
+    void abandon_syncs(const std::function<bool(const pubsub::NodeKey&)>& matches,
+                       const std::string& reason);
     bool syncing(const pubsub::NodeKey& key) const { return syncs_.contains(key); }
+    // The cache's key of a node: a service that names the profile's own bare JID
+    // (as its PEP events say) is its own PEP service "" (as requests and syncs say).
+    pubsub::NodeKey node_key(const std::string& profile, const std::string& service,
+                             const std::string& node);
 
     Host& host() { return *host_; }
     pubsub::PubsubStore& store() { return host_->pubsub_store(); }
@@ -54,6 +64,12 @@ class CachePlugin final : public Plugin, public pubsub::AnalyserRegistry {
                     bool explicit_sync, SyncDone done);
     void on_sync_done(const pubsub::NodeKey& key, const SyncOutcome& outcome);
     void schedule_retry(const pubsub::NodeKey& key);
+    // Keeps the node's pubsub#max_items (when the server shows it) for events to apply.
+    void read_max_items(const pubsub::NodeKey& key);
+    // Sets (null: removes) one field of the node's extra JSON, if the node is cached.
+    void remember(const pubsub::NodeKey& key, const char* name, nlohmann::json value);
+    // How many items the node may keep: its max_items and our own cap; 0 for no limit.
+    int items_to_keep(const pubsub::NodeKey& key);
     void on_connected(const std::string& profile);
     // Runs `apply` now, after the node's running sync, or not at all for a node
     // the cache does not hold.
@@ -62,8 +78,10 @@ class CachePlugin final : public Plugin, public pubsub::AnalyserRegistry {
 
     Host* host_ = nullptr;
     pubsub::PubsubApi* api_ = nullptr;
+    pubsub::NodeConfigurationApi* configuration_api_ = nullptr;  // may be missing
     Analysers analysers_;
     int max_items_per_node_ = 0;
+    std::chrono::milliseconds first_retry_{std::chrono::seconds(5)};
     std::map<pubsub::NodeKey, std::shared_ptr<NodeSync>, NodeKeyLess> syncs_;
     std::map<pubsub::NodeKey, Retry, NodeKeyLess> retries_;
     std::vector<TriggerId> triggers_;

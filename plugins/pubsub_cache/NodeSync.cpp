@@ -1,19 +1,23 @@
-// NodeSync: the steps of a sync, each answer checked against a sync that may have
-// been dropped meanwhile.
+// NodeSync: RSM pages from the newest backwards, each page's successor asked for
+// before the page is stored (on the next reactor turn), so that storing overlaps the
+// round trip; a server that does not page answers the first request whole.
 #include "plugins/pubsub_cache/NodeSync.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
-#include <set>
-#include <span>
+#include <limits>
 
 namespace roost::cache {
 namespace {
 
-// One transaction per batch: large enough to be quick, small enough to report progress.
-constexpr std::size_t kBatchSize = 100;
+// A server that rejects a <set/> in get-items, instead of ignoring it as Prosody 0.12
+// does, is asked once more without one.
+bool rejects_rsm(const XmppError& error) {
+    return error.kind == XmppError::Kind::Remote &&
+           (error.condition == "feature-not-implemented" || error.condition == "bad-request");
+}
 
 }  // namespace
 
@@ -31,6 +35,7 @@ NodeSync::NodeSync(SyncServices services, pubsub::NodeKey key,
 
 void NodeSync::start(SyncDone done) {
     done_ = std::move(done);
+    started_ms_ = now_ms();
     auto& store = services_.host.pubsub_store();
     if (analyser_) store.set_node(key_, analyser_->name, analyser_->type, analyser_->subtype);
     store.set_sync_state(key_, pubsub::SyncState::InProgress);
@@ -44,107 +49,213 @@ void NodeSync::start(SyncDone done) {
                 self->services_.host.log().warn(
                     "cache: {}; the node is cached but not kept current", error->message());
             self->subscribed_ = !error;
-            self->fetch();
+            // The last page first: "<before/>" means the same to every server that
+            // pages, and a node's newest items are the ones a cap keeps. No RSM
+            // support is announced by ejabberd 23.01, which pages all the same, so
+            // every server is asked this way.
+            self->request(std::string());
         });
 }
 
-void NodeSync::fetch() {
+void NodeSync::request(std::optional<std::string> before) {
     pubsub::GetItemsRequest request;
     request.profile = key_.profile;
     request.service = key_.service;
     request.node = key_.node;
     request.no_cache = true;
+    bool paged = before.has_value();
+    if (paged) {
+        asked_max_ = std::min(kSyncPageSize, room());
+        pubsub::RsmRequest rsm;
+        rsm.max = asked_max_;
+        rsm.before = std::move(before);
+        request.rsm = std::move(rsm);
+    }
+    // Without rsm, ids or max_items: every item of the node, with no limit.
     std::weak_ptr<NodeSync> weak = weak_from_this();
-    // No ids, max_items nor rsm: every item of the node, paged where the server pages.
-    services_.api.get_items_from_server(request, [weak](pubsub::GetItemsAnswer answer) {
-        auto self = weak.lock();
-        if (!self) return;
-        if (!answer.ok()) {
-            // A node the server no longer knows was deleted: so is its cache.
-            if (answer.error->kind == XmppError::Kind::Remote &&
-                answer.error->condition == "item-not-found") {
-                self->services_.host.pubsub_store().drop_node(self->key_);
-                self->finish({std::nullopt, answer.error->message(), 0});
-                return;
-            }
-            self->finish({pubsub::SyncState::Error, answer.error->message(), 0});
-            return;
-        }
-        self->store(answer.page);
+    services_.api.get_items_from_server(request, [weak, paged](pubsub::GetItemsAnswer answer) {
+        if (auto self = weak.lock(); self && !self->finished_)
+            self->receive(std::move(answer), paged);
     });
 }
 
-void NodeSync::store(const pubsub::ItemsPage& page) {
+void NodeSync::receive(pubsub::GetItemsAnswer answer, bool paged) {
+    if (!answer.ok()) {
+        fail(*answer.error, paged);
+        return;
+    }
+    pubsub::ItemsPage& page = answer.page;
+    if (++pages_ == 1) {
+        if (!wanted(page)) return;
+        // The first page where the last was asked for: this server's paging cannot
+        // be followed backwards; its whole answer can.
+        if (paged && page.rsm && page.rsm->first_index == 0 && page.rsm->count &&
+            *page.rsm->count > static_cast<int>(page.items.size())) {
+            pages_ = 0;
+            request(std::nullopt);
+            return;
+        }
+    }
+    received_ += static_cast<int>(page.items.size());
+    if (page.rsm && page.rsm->count) count_ = page.rsm->count;
+    bool more = paged && older_items_remain(page);
+    last_first_ = page.rsm ? page.rsm->first : std::nullopt;
+    PageToStore batch = take(page);
+    if (more && room() == 0) {
+        capped_ = true;
+        more = false;
+    }
+    int cap = services_.max_items_per_node;
+    if (count_)
+        total_ = cap > 0 ? std::min(*count_, cap) : *count_;
+    else if (!more)
+        total_ = held_;
+    services_.host.log().debug("cache: page {} of {}: {} items kept ({} in all)", pages_,
+                               key_.node, batch.items.size(), held_);
+    if (more) request(*page.rsm->first);
+    // A server that does not page sends the whole node at once: it is stored a page's
+    // worth per transaction and reactor turn all the same.
+    auto parts = split(std::move(batch));
+    for (std::size_t n = 0; n < parts.size(); ++n)
+        store_later(std::move(parts[n]), !more && n + 1 == parts.size());
+}
+
+std::vector<NodeSync::PageToStore> NodeSync::split(PageToStore all) {
+    std::vector<PageToStore> parts(1);
+    for (std::size_t n = 0; n < all.items.size(); ++n) {
+        if (parts.back().items.size() == static_cast<std::size_t>(kSyncPageSize))
+            parts.emplace_back();
+        parts.back().items.push_back(std::move(all.items[n]));
+        parts.back().created.push_back(all.created[n]);
+    }
+    return parts;
+}
+
+// On the next reactor turn: after the request for the next page has left.
+void NodeSync::store_later(PageToStore page, bool last) {
+    std::weak_ptr<NodeSync> weak = weak_from_this();
+    services_.host.add_timer(std::chrono::milliseconds(0), [weak, page = std::move(page), last] {
+        auto self = weak.lock();
+        if (!self || self->finished_) return;
+        self->store(page);
+        if (last) self->complete();
+    });
+}
+
+void NodeSync::fail(const XmppError& error, bool paged) {
+    // A node the server no longer knows was deleted: so is its cache.
+    if (error.kind == XmppError::Kind::Remote && error.condition == "item-not-found") {
+        services_.host.pubsub_store().drop_node(key_);
+        finish({std::nullopt, error.message(), 0});
+        return;
+    }
+    if (paged && pages_ == 0 && rejects_rsm(error)) {
+        request(std::nullopt);
+        return;
+    }
+    finish({pubsub::SyncState::Error, error.message(), stored_});
+}
+
+bool NodeSync::wanted(const pubsub::ItemsPage& first_page) {
     auto& store = services_.host.pubsub_store();
-    if (!analyser_ && !page.items.empty())
+    if (!analyser_ && !first_page.items.empty())
         analyser_ = services_.analysers.match(key_.service, key_.node,
-                                              payload_namespace(page.items.front().xml));
+                                              payload_namespace(first_page.items.front().xml));
     if (!explicit_sync_ && (!analyser_ || !analyser_->to_sync)) {
         store.drop_node(key_);
         finish({std::nullopt, "no analyser keeps this node in sync", 0});
-        return;
+        return false;
     }
     if (analyser_)
         store.set_node(key_, analyser_->name, analyser_->type, analyser_->subtype);
     else
         store.set_node(key_, "", "", "");
+    return true;
+}
 
-    // Servers list items oldest first (Prosody and ejabberd alike).
-    std::vector<const pubsub::Item*> newest;
-    for (const auto& item : page.items) newest.push_back(&item);
-    std::reverse(newest.begin(), newest.end());
-    bool capped = services_.max_items_per_node > 0 &&
-                  newest.size() > static_cast<std::size_t>(services_.max_items_per_node);
-    if (capped) newest.resize(static_cast<std::size_t>(services_.max_items_per_node));
-
-    // Creation times one millisecond apart keep the server's order in the cache; an
-    // item stored before keeps its own.
-    std::int64_t base = now_ms();
-    std::vector<pubsub::StoredItem> batch;
-    std::set<std::string> kept;
-    int stored = 0;
-    const pubsub::Analyser* analyser = analyser_ ? &*analyser_ : nullptr;
-    for (std::size_t n = newest.size(); n-- > 0;) {
-        const pubsub::Item& item = *newest[n];
-        kept.insert(item.id);
-        batch.push_back(stored_item(item, analyser, base - static_cast<std::int64_t>(n)));
-        if (batch.size() < kBatchSize && n != 0) continue;
-        store.upsert_items(key_, batch);
-        stored += static_cast<int>(batch.size());
-        batch.clear();
-        notify_progress(stored, static_cast<int>(newest.size()));
+NodeSync::PageToStore NodeSync::take(pubsub::ItemsPage& page) {
+    auto& items = page.items;
+    auto keep = std::min(items.size(), static_cast<std::size_t>(room()));
+    if (keep < items.size()) capped_ = true;
+    // Servers list items oldest first, and each page is older than the ones before:
+    // creation times one millisecond apart, counted back from the start of the sync,
+    // keep the server's order (an item stored before keeps its own time).
+    std::int64_t newest = started_ms_ - 1 - held_;
+    PageToStore out;
+    for (auto it = items.end() - static_cast<std::ptrdiff_t>(keep); it != items.end(); ++it) {
+        out.created.push_back(newest - (items.end() - 1 - it));
+        kept_ids_.insert(it->id);
+        out.items.push_back(std::move(*it));
     }
-    // Items the server no longer has (retracted while we were away).
+    held_ += static_cast<int>(keep);
+    return out;
+}
+
+bool NodeSync::older_items_remain(const pubsub::ItemsPage& page) const {
+    if (!page.rsm || !page.rsm->first || page.items.empty()) return false;
+    if (static_cast<int>(page.items.size()) < asked_max_) return false;  // the oldest page
+    if (page.rsm->first == last_first_) return false;  // a server going round in circles
+    // The index says how many items are older, whatever was retracted meanwhile; the
+    // count, which retractions of items already held make smaller, is the fallback.
+    if (page.rsm->first_index) return *page.rsm->first_index > 0;
+    return !count_ || received_ < *count_;
+}
+
+void NodeSync::store(const PageToStore& page) {
+    const pubsub::Analyser* analyser = analyser_ ? &*analyser_ : nullptr;
+    std::vector<pubsub::StoredItem> batch;
+    batch.reserve(page.items.size());
+    for (std::size_t n = 0; n < page.items.size(); ++n)
+        batch.push_back(stored_item(page.items[n], analyser, page.created[n]));
+    if (!batch.empty()) services_.host.pubsub_store().upsert_items(key_, batch);  // one transaction
+    stored_ += static_cast<int>(batch.size());
+    notify_progress();
+}
+
+void NodeSync::complete() {
+    auto& store = services_.host.pubsub_store();
+    // Items the server no longer has (retracted while we were away), or past the cap.
     std::vector<std::string> gone;
     for (const auto& id : store.item_ids(key_))
-        if (!kept.contains(id)) gone.push_back(id);
+        if (!kept_ids_.contains(id)) gone.push_back(id);
     if (!gone.empty()) store.delete_items(key_, gone);
-
     store.set_subscribed(key_, subscribed_);
-    if (capped)
-        finish({pubsub::SyncState::Partial,
-                "capped at max_items_per_node = " + std::to_string(services_.max_items_per_node),
-                stored});
-    else
-        finish({pubsub::SyncState::Completed, "", stored});
+    if (!capped_) {
+        finish({pubsub::SyncState::Completed, "", stored_});
+        return;
+    }
+    std::string reason = "max_items_per_node = " +
+                         std::to_string(services_.max_items_per_node) + ": kept the newest " +
+                         std::to_string(held_) + " items";
+    if (count_) reason += " of " + std::to_string(*count_);
+    finish({pubsub::SyncState::Partial, reason, stored_});
 }
 
 void NodeSync::finish(SyncOutcome outcome) {
+    finished_ = true;
     auto& store = services_.host.pubsub_store();
     if (outcome.state) store.set_sync_state(key_, outcome.state, outcome.reason);
-    services_.host.log().info("cache: sync of {} at {} ({}): {} ({} items){}", key_.node,
-                              key_.service.empty() ? "own PEP" : key_.service, key_.profile,
+    services_.host.log().info("cache: sync of {} at {} ({}): {} ({} items, {} requests){}",
+                              key_.node, key_.service.empty() ? "own PEP" : key_.service,
+                              key_.profile,
                               outcome.state ? pubsub::to_string(*outcome.state) : "not cached",
-                              outcome.items, outcome.reason.empty() ? "" : ": " + outcome.reason);
+                              outcome.items, pages_,
+                              outcome.reason.empty() ? "" : ": " + outcome.reason);
     if (done_) done_(outcome);  // may drop this sync: keep it alive through the call
 }
 
-void NodeSync::notify_progress(int fetched, int total) {
+void NodeSync::notify_progress() {
     services_.host.ipc().notify(kProgressTopic, {{"profile", key_.profile},
                                                  {"service", key_.service},
                                                  {"node", key_.node},
-                                                 {"fetched", fetched},
-                                                 {"total", total}});
+                                                 {"fetched", stored_},
+                                                 {"total", total_ ? nlohmann::json(*total_)
+                                                                  : nlohmann::json()}});
+}
+
+int NodeSync::room() const {
+    if (services_.max_items_per_node <= 0) return std::numeric_limits<int>::max();
+    return std::max(services_.max_items_per_node - held_, 0);
 }
 
 }  // namespace roost::cache

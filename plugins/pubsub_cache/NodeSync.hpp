@@ -1,10 +1,13 @@
-// NodeSync: one sync of one node: subscribe, fetch every item, parse and store them
-// in batches, record the outcome; events that arrive meanwhile wait in its queue.
+// NodeSync: one sync of one node: subscribe, fetch its items page by page (newest page
+// first), store each page in its own transaction, record the outcome; events that
+// arrive meanwhile wait in its queue.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -38,7 +41,11 @@ struct SyncServices {
     int max_items_per_node = 0;  // 0: no cap
 };
 
+// {profile, service, node, fetched, total}: after each stored page; total is null
+// while the server has not said how many items the node holds.
 inline constexpr const char* kProgressTopic = "pubsub.cache.progress";
+
+inline constexpr int kSyncPageSize = pubsub::kWholeNodePageSize;
 
 // Reactor thread only. Owned through a shared_ptr so that answers arriving after
 // the plugin dropped it find nothing to do.
@@ -58,16 +65,48 @@ class NodeSync : public std::enable_shared_from_this<NodeSync> {
     std::vector<SyncDone> take_waiters() { return std::move(waiters_); }
 
   private:
-    void fetch();
-    void store(const pubsub::ItemsPage& page);
+    // Items of one page to store, oldest first, with the creation times they get.
+    struct PageToStore {
+        std::vector<pubsub::Item> items;
+        std::vector<std::int64_t> created;
+    };
+
+    // `before` set: the RSM page before that ("" for the last page); unset: one
+    // request for every item, for servers that do not page.
+    void request(std::optional<std::string> before);
+    void receive(pubsub::GetItemsAnswer answer, bool paged);
+    void fail(const XmppError& error, bool paged);
+    // Whether the analyser is known (or the sync explicit); drops the node otherwise.
+    bool wanted(const pubsub::ItemsPage& first_page);
+    // The oldest items of `page` past the cap go; the rest get their creation times.
+    PageToStore take(pubsub::ItemsPage& page);
+    bool older_items_remain(const pubsub::ItemsPage& page) const;
+    // In parts of at most kSyncPageSize items (one part, maybe empty, at least).
+    static std::vector<PageToStore> split(PageToStore all);
+    void store_later(PageToStore page, bool last);
+    void store(const PageToStore& page);
+    void complete();
     void finish(SyncOutcome outcome);
-    void notify_progress(int fetched, int total);
+    void notify_progress();
+    int room() const;  // items the cap still lets in
 
     SyncServices services_;
     pubsub::NodeKey key_;
     std::optional<pubsub::Analyser> analyser_;
     bool explicit_sync_;
     bool subscribed_ = false;
+    std::int64_t started_ms_ = 0;
+    int pages_ = 0;                    // answers received
+    int asked_max_ = 0;                // the page size of the request in flight
+    int received_ = 0;                 // items the server sent
+    int held_ = 0;                     // of those, kept (within the cap)
+    int stored_ = 0;                   // of those, in the store
+    std::optional<int> count_;         // the node's size, as the server last said
+    std::optional<std::string> last_first_;  // RSM first of the latest page
+    std::optional<int> total_;         // items this sync will hold, once known
+    bool capped_ = false;              // the cap left items out
+    bool finished_ = false;
+    std::set<std::string> kept_ids_;
     SyncDone done_;
     std::vector<std::function<void()>> deferred_;
     std::vector<SyncDone> waiters_;

@@ -2,6 +2,7 @@
 #include "plugins/xep_0060/IpcMethods.hpp"
 
 #include "plugins/xep_0060/PubsubPlugin.hpp"
+#include "roost/IpcParams.hpp"
 #include "roost/PubsubJson.hpp"
 
 #include <pugixml.hpp>
@@ -14,41 +15,7 @@ namespace {
 using nlohmann::json;
 using Reply = std::shared_ptr<RpcReply>;
 using Handler = void (*)(PubsubPlugin&, const json&, const Reply&);
-
-RpcError invalid(const std::string& message) { return {rpc_error::kInvalidParams, message}; }
-
-std::string string_param(const json& params, const char* name, bool required = false) {
-    if (!params.contains(name)) {
-        if (required) throw invalid(std::string("missing param \"") + name + "\"");
-        return {};
-    }
-    if (!params[name].is_string()) throw invalid(std::string("\"") + name + "\" must be a string");
-    return params[name].get<std::string>();
-}
-
-std::optional<std::string> optional_string(const json& params, const char* name) {
-    if (!params.contains(name) || params[name].is_null()) return std::nullopt;
-    return string_param(params, name);
-}
-
-std::optional<int> int_param(const json& params, const char* name) {
-    if (!params.contains(name) || params[name].is_null()) return std::nullopt;
-    if (!params[name].is_number_integer() || params[name].get<int>() < 0)
-        throw invalid(std::string("\"") + name + "\" must be a non-negative integer");
-    return params[name].get<int>();
-}
-
-std::vector<std::string> strings_param(const json& params, const char* name) {
-    std::vector<std::string> values;
-    if (!params.contains(name)) return values;
-    if (params[name].is_string()) return {params[name].get<std::string>()};
-    if (!params[name].is_array()) throw invalid(std::string("\"") + name + "\" must be an array");
-    for (const auto& value : params[name]) {
-        if (!value.is_string()) throw invalid(std::string("\"") + name + "\" must hold strings");
-        values.push_back(value.get<std::string>());
-    }
-    return values;
-}
+using namespace ipc_params;
 
 // {"var": "value"} or {"var": ["value", ...]}; booleans and numbers as their text.
 Fields fields_param(const json& params, const char* name) {
@@ -114,20 +81,10 @@ ResultCallback<T> result_reply(const Reply& reply, ToJson to) {
 
 void get(PubsubPlugin& plugin, const json& params, const Reply& reply) {
     Target target = target_param(plugin, params);
-    pubsub::GetItemsRequest request;
+    auto request = pubsub::items_query_param(params);
     request.profile = target.profile;
     request.service = target.service;
     request.node = target.node;
-    request.item_ids = strings_param(params, "items");
-    request.max_items = int_param(params, "max_items");
-    pubsub::RsmRequest rsm;
-    rsm.max = int_param(params, "max");
-    rsm.after = optional_string(params, "after");
-    rsm.before = optional_string(params, "before");
-    rsm.index = int_param(params, "index");
-    if (rsm.max || rsm.after || rsm.before || rsm.index) request.rsm = rsm;
-    request.no_cache = params.value("no_cache", false);
-    request.order_by = string_param(params, "order_by");
     plugin.get_items(std::move(request), [reply](pubsub::GetItemsAnswer answer) {
         if (answer.error) reply->error(to_rpc_error(*answer.error));
         else reply->result(pubsub::items_page_json(answer.page));
@@ -215,15 +172,10 @@ const std::pair<const char*, Handler> kMethods[] = {
 }  // namespace
 
 void register_ipc_methods(PubsubPlugin& plugin) {
-    for (const auto& [name, handler] : kMethods)
-        plugin.host().ipc().add_method(name, [&plugin, handler](const json& params, Reply reply) {
-            handler(plugin, params.is_null() ? json::object() : params, reply);
-        });
+    add_methods(plugin.host().ipc(), plugin, kMethods);
 }
 
-void unregister_ipc_methods(PubsubPlugin& plugin) {
-    for (const auto& [name, handler] : kMethods) plugin.host().ipc().remove_method(name);
-}
+void unregister_ipc_methods(PubsubPlugin& plugin) { remove_methods(plugin.host().ipc(), kMethods); }
 
 RpcError to_rpc_error(const XmppError& error) {
     static const char* const kinds[] = {"remote", "timeout", "disconnected", "malformed"};

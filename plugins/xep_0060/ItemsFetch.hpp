@@ -14,8 +14,7 @@
 
 namespace roost::xep0060 {
 
-// Page size when getting everything from a service with RSM.
-inline constexpr int kFullPageSize = 500;
+inline constexpr int kFullPageSize = pubsub::kWholeNodePageSize;
 
 // Everything is fetched from the last page backwards (before = the first id seen): a
 // bare RSM request gets the last page from some servers (ejabberd) and the first from

@@ -175,6 +175,12 @@ void PubsubPlugin::configuration(const Target& target, ResultCallback<Fields> do
          });
 }
 
+void PubsubPlugin::node_configuration(
+    const std::string& profile, const std::string& service, const std::string& node,
+    std::function<void(pubsub::NodeConfiguration, std::optional<XmppError>)> done) {
+    configuration({profile, service, node}, std::move(done));
+}
+
 void PubsubPlugin::configure(const Target& target, const Fields& config,
                              pubsub::DoneCallback done) {
     send_done(target, "set", configuration_set_request(target.node, config),

@@ -7,6 +7,7 @@
 #include "plugins/xep_0060/Responses.hpp"
 #include "plugins/xep_0060/RsmSupport.hpp"
 #include "roost/Host.hpp"
+#include "roost/NodeConfiguration.hpp"
 #include "roost/Plugin.hpp"
 #include "roost/Pubsub.hpp"
 
@@ -29,7 +30,9 @@ struct Target {
 };
 
 // Reactor thread only.
-class PubsubPlugin final : public Plugin, public pubsub::PubsubApi {
+class PubsubPlugin final : public Plugin,
+                           public pubsub::PubsubApi,
+                           public pubsub::NodeConfigurationApi {
 public:
     void start(Host& host) override;
     void stop() override;
@@ -44,6 +47,11 @@ public:
                      const std::string& node, pubsub::DoneCallback done) override;
     void supports_rsm(const std::string& profile, const std::string& service,
                       std::function<void(bool)> done) override;
+
+    // pubsub::NodeConfigurationApi
+    void node_configuration(
+        const std::string& profile, const std::string& service, const std::string& node,
+        std::function<void(pubsub::NodeConfiguration, std::optional<XmppError>)> done) override;
 
     // `item_id` "" lets the server choose; the answer is the id of the published item.
     void publish(const Target& target, const std::string& item_id, const std::string& payload,

@@ -1,10 +1,19 @@
-// CacheCommands: command-line options to pubsub.cache.* params, and human output.
+// CacheCommands: command-line options to pubsub.cache.* params, human output, and the
+// progress bar of a sync.
 #include "src/cli/CacheCommands.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <string>
+#include <thread>
 
+#include "src/ipc/IpcClient.hpp"
 
 namespace roost::cli {
 namespace {
@@ -73,15 +82,87 @@ void add_get(CLI::App& cache, const CliContext& context, int& exit_code) {
     });
 }
 
+// A bar on stderr drawn from the sync's pubsub.cache.progress notifications. They come
+// on a second connection, read by a thread of its own while the sync call waits for
+// its answer on the first; subscribed before that call, so that no page is missed.
+class SyncProgressBar {
+  public:
+    static constexpr int kWidth = 30;
+
+    SyncProgressBar(const std::filesystem::path& socket, const Options& target)
+        : client_(socket), service_(target.service), node_(target.node), profile_(target.profile) {
+        client_.subscribe({"pubsub.cache.progress"});
+        thread_ = std::thread([this] { follow(); });
+    }
+    ~SyncProgressBar() {
+        stop_ = true;
+        thread_.join();
+        if (drawn_) std::cerr << "\r\033[K" << std::flush;  // the answer's line replaces it
+    }
+    SyncProgressBar(const SyncProgressBar&) = delete;
+    SyncProgressBar& operator=(const SyncProgressBar&) = delete;
+
+  private:
+    void follow() {
+        try {
+            while (!stop_) {
+                auto notification = client_.next_notification(std::chrono::milliseconds(100));
+                if (notification && concerns_us(notification->data)) draw(notification->data);
+            }
+            // The last page's notification left just before the answer: show it too.
+            while (auto notification = client_.next_notification(std::chrono::milliseconds(50)))
+                if (concerns_us(notification->data)) draw(notification->data);
+        } catch (const std::exception&) {
+            // The connection went away: the sync call says why; the bar just stops.
+        }
+    }
+
+    bool concerns_us(const json& data) const {
+        return data.value("node", "") == node_ && data.value("service", "") == service_ &&
+               (profile_.empty() || data.value("profile", "") == profile_);
+    }
+
+    void draw(const json& data) {
+        long fetched = data.value("fetched", 0L);
+        std::cerr << "\r" << node_ << " ";
+        if (data.contains("total") && data["total"].is_number_integer() && data["total"] > 0) {
+            long total = data["total"].get<long>();
+            long filled = std::min<long>(kWidth, fetched * kWidth / total);
+            std::cerr << "[" << std::string(static_cast<std::size_t>(filled), '#')
+                      << std::string(static_cast<std::size_t>(kWidth - filled), '.') << "] "
+                      << fetched << "/" << total;
+        } else {
+            std::cerr << fetched;
+        }
+        std::cerr << " items\033[K" << std::flush;
+        drawn_ = true;
+    }
+
+    ipc::IpcClient client_;
+    std::string service_, node_, profile_;
+    std::atomic<bool> stop_ = false;
+    bool drawn_ = false;  // written by the thread, read after join()
+    std::thread thread_;
+};
+
 void add_sync(CLI::App& cache, const CliContext& context, int& exit_code) {
     auto o = std::make_shared<Options>();
     auto* sync = cache.add_subcommand("sync", "fetch a whole node into the cache now");
     add_target(*sync, *o);
     sync->callback([&context, &exit_code, o] {
         exit_code = run_command([&] {
-            context.print(context.call("pubsub.cache.sync", o->target()), [&](const json& r) {
+            json result;
+            {
+                std::optional<SyncProgressBar> bar;
+                if (!context.json && ::isatty(STDERR_FILENO)) bar.emplace(context.socket, *o);
+                result = context.call("pubsub.cache.sync", o->target());
+            }
+            context.print(result, [&](const json& r) {
                 std::cout << o->node << ": " << r["sync_state"].get<std::string>() << ", "
-                          << r["items"] << " items\n";
+                          << r["items"] << " items";
+                if (!r.value("sync_reason", "").empty())
+                    std::cout << " (" << r["sync_reason"].get<std::string>() << ")";
+                std::cout << "\n";
             });
         });
     });

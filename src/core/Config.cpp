@@ -19,11 +19,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::array<std::string_view, 5> kTopKeys = {"log_level", "plugin_dirs", "profiles",
-                                                      "cache", "plugins"};
+constexpr std::array<std::string_view, 4> kTopKeys = {"log_level", "plugin_dirs", "profiles",
+                                                      "plugins"};
 constexpr std::array<std::string_view, 7> kProfileKeys = {
     "jid", "password", "password_command", "host", "port", "allow_plaintext", "autoconnect"};
-constexpr std::array<std::string_view, 1> kCacheKeys = {"max_items_per_node"};
 constexpr std::array<std::pair<std::string_view, spdlog::level::level_enum>, 5> kLogLevels = {{
     {"trace", spdlog::level::trace},
     {"debug", spdlog::level::debug},
@@ -207,7 +206,7 @@ private:
     ProfileConfig profile(const toml::key& name, const toml::node& node) const;
     void read_password(const toml::table& table, const std::string& scope,
                        ProfileConfig& profile) const;
-    CacheConfig cache(const toml::table& root) const;
+    void reject_old_tables(const toml::table& root) const;
     std::map<std::string, nlohmann::json, std::less<>> plugins(const toml::table& root) const;
 
     std::string path_;
@@ -220,6 +219,7 @@ Config Reader::read(std::string_view text, const fs::path& base_dir) const {
     } catch (const toml::parse_error& e) {
         fail(e.source(), std::string(e.description()));
     }
+    reject_old_tables(root);
     check_keys(root, "", kTopKeys);
     Config config;
     config.log_level = log_level(root);
@@ -228,7 +228,6 @@ Config Reader::read(std::string_view text, const fs::path& base_dir) const {
     if (auto* profiles = get<toml::table>(root, "profiles", "", "a table")) {
         for (const auto& [name, node] : *profiles) config.profiles.push_back(profile(name, node));
     }
-    config.cache = cache(root);
     config.plugins = plugins(root);
     return config;
 }
@@ -307,17 +306,12 @@ void Reader::read_password(const toml::table& table, const std::string& scope,
     profile.password_command = std::move(*command);
 }
 
-CacheConfig Reader::cache(const toml::table& root) const {
-    CacheConfig cache;
-    auto* table = get<toml::table>(root, "cache", "", "a table");
-    if (!table) return cache;
-    check_keys(*table, "cache", kCacheKeys);
-    if (auto* cap = get<std::int64_t>(*table, "max_items_per_node", "cache", "an integer")) {
-        if (cap->get() < 0)
-            fail(cap->source(), "'max_items_per_node' in [cache] must be 0 (no cap) or more");
-        cache.max_items_per_node = static_cast<std::uint64_t>(cap->get());
-    }
-    return cache;
+// A table older versions read, with where its keys live now.
+void Reader::reject_old_tables(const toml::table& root) const {
+    if (const toml::node* cache = root.get("cache"))
+        fail(cache->source(),
+             "[cache] is no longer read: the pubsub cache's settings live in its plugin's"
+             " table; rename [cache] to [plugins.pubsub_cache]");
 }
 
 std::map<std::string, nlohmann::json, std::less<>> Reader::plugins(const toml::table& root) const {

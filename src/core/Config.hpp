@@ -38,18 +38,12 @@ struct ProfileConfig {
     bool autoconnect = true;
 };
 
-// The [cache] table, read by the pubsub cache plugin.
-struct CacheConfig {
-    std::uint64_t max_items_per_node = 0;  // 0: no cap
-};
-
 struct Config {
     spdlog::level::level_enum log_level = spdlog::level::info;
     // Searched after the built-in plugin locations; relative entries are taken
     // from the config file's directory.
     std::vector<std::filesystem::path> plugin_dirs;
     std::vector<ProfileConfig> profiles;  // sorted by name
-    CacheConfig cache;
     // [plugins.<name>] tables as JSON objects, unchecked: their keys are the
     // plugin's business.
     std::map<std::string, nlohmann::json, std::less<>> plugins;

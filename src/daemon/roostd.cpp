@@ -23,7 +23,7 @@ enum Exit : int {
     kUsage = 2,
     kAlreadyRunning = 3,  // another roostd holds the database
     kBadConfig = 4,
-    kBadDatabase = 5,     // too new, corrupt, or an edited migration
+    kBadDatabase = 5,     // too new, corrupt, an edited migration, or a failed one
 };
 
 reactor::Reactor* g_reactor = nullptr;

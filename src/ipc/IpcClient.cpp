@@ -101,7 +101,7 @@ std::optional<json> IpcClient::receive(Clock::time_point deadline) {
             if (line->empty()) continue;
             try {
                 return json::parse(*line);
-            } catch (const json::parse_error& e) {
+            } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e999
                 throw IpcClientError(std::string("roostd sent malformed JSON: ") + e.what());
             }
         }

@@ -39,12 +39,17 @@ IpcConnection::~IpcConnection() {
 
 void IpcConnection::send(const std::string& line) {
     if (closed_) return;
+    // Judged by what it left unread before this line: one answer larger than the limit
+    // (a large cached node) still goes out whole; more lines to a client that lets
+    // them pile up do not.
+    std::size_t waiting = output_.size() - output_sent_;
+    if (waiting > limits_.max_backlog) {
+        spdlog::warn("ipc: client {} dropped: it is not reading and {} bytes are waiting for it",
+                     id_, waiting);
+        return close("not reading");
+    }
     output_.append(line);
     flush();
-    if (closed_ || output_.size() - output_sent_ <= limits_.max_backlog) return;
-    spdlog::warn("ipc: client {} dropped: it is not reading and {} bytes are waiting for it", id_,
-                 output_.size() - output_sent_);
-    close("not reading");
 }
 
 void IpcConnection::close_after_flush() {

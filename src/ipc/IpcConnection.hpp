@@ -19,7 +19,7 @@ class IpcConnection : public std::enable_shared_from_this<IpcConnection> {
 public:
     struct Limits {
         std::size_t max_line;     // longest request line accepted
-        std::size_t max_backlog;  // most bytes queued for a client that does not read
+        std::size_t max_backlog;  // most unread bytes a client may have when more come
     };
     struct Handlers {
         std::function<void(IpcConnection&, const std::string& line)> on_line;
@@ -38,8 +38,8 @@ public:
     // Topics this client subscribed to, for IpcServer::notify.
     std::set<std::string>& topics() { return topics_; }
 
-    // Queues one framed line and writes what the socket takes now; a client whose
-    // backlog passes max_backlog is dropped. No-op once closed.
+    // Queues one framed line and writes what the socket takes now; a client that
+    // already has more than max_backlog bytes unread is dropped instead. No-op once closed.
     void send(const std::string& line);
     // Reads nothing more; closes once everything queued has been written.
     void close_after_flush();

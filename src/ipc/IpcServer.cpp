@@ -167,7 +167,7 @@ void IpcServer::handle_line(IpcConnection& connection, const std::string& line) 
     json message;
     try {
         message = json::parse(line);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e999
         RpcError error{rpc_error::kParseError, std::string("Parse error: ") + e.what()};
         return connection.send(encode_line(make_error(nullptr, error)));
     }

@@ -25,7 +25,7 @@ struct IpcServerOptions {
     std::optional<uid_t> allowed_uid;
     // A longer request line is answered with kInvalidRequest, then the client closed.
     std::size_t max_request_bytes = kMaxRequestBytes;
-    // A client that lets more than this pile up unread is dropped.
+    // A client that has more than this unread when more is to be sent is dropped.
     std::size_t max_backlog_bytes = kMaxBacklogBytes;
 };
 

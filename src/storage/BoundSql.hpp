@@ -3,6 +3,7 @@
 #pragma once
 
 #include <SQLiteCpp/Statement.h>
+#include <nlohmann/json.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -27,6 +28,12 @@ struct BoundSql {
         return *this;
     }
 };
+
+// JSON as bound and stored. Its strings may come from item XML, which pugixml does not
+// check for valid UTF-8: such bytes become U+FFFD rather than make dump() throw.
+inline std::string json_text(const nlohmann::json& value) {
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 inline void bind_all(SQLite::Statement& statement, const std::vector<SqlValue>& params) {
     for (std::size_t i = 0; i < params.size(); ++i) {

@@ -314,7 +314,7 @@ SqlValue sql_value(const json& value) {
     if (value.is_number()) return value.get<double>();
     if (value.is_string()) return value.get<std::string>();
     if (value.is_null()) return nullptr;
-    return value.dump();
+    return json_text(value);
 }
 
 // The json_type() values a field must have to compare with `value`.
@@ -331,7 +331,7 @@ void equality(BoundSql& sql, const std::string& path, const json& value) {
     if (value.is_boolean() || value.is_null()) {
         sql.add(")");
     } else if (value.is_structured()) {
-        sql.add(" AND json(json_extract(i.parsed, ?)) = json(?))", path, value.dump());
+        sql.add(" AND json(json_extract(i.parsed, ?)) = json(?))", path, json_text(value));
     } else {
         sql.add(" AND json_extract(i.parsed, ?) = ?)", path, sql_value(value));
     }
@@ -378,7 +378,7 @@ std::optional<SearchError> condition_sql(BoundSql& sql, const FieldCondition& co
             if (!value.is_array()) return SearchError{condition.path + " in: give a list"};
             sql.add(" AND json_type(i.parsed, ?) NOT IN ('array', 'object') AND "
                     "json_extract(i.parsed, ?) IN (SELECT value FROM json_each(?))",
-                    *path, *path, value.dump());
+                    *path, *path, json_text(value));
             return std::nullopt;
     }
     return SearchError{"unknown operator"};
@@ -448,13 +448,17 @@ std::optional<std::string> json_path(std::string_view field_path) {
     return path;
 }
 
+// FTS5 reads its query only up to a NUL byte, which would leave a quote open: a NUL
+// separates words like a space does.
+bool is_fts_space(char c) { return c == '\0' || std::isspace(static_cast<unsigned char>(c)); }
+
 std::string fts_match(std::string_view text) {
     std::string match;
     std::size_t pos = 0;
     while (pos < text.size()) {
-        while (pos < text.size() && std::isspace(static_cast<unsigned char>(text[pos]))) ++pos;
+        while (pos < text.size() && is_fts_space(text[pos])) ++pos;
         std::size_t end = pos;
-        while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end]))) ++end;
+        while (end < text.size() && !is_fts_space(text[end])) ++end;
         if (end == pos) break;
         std::string word;
         for (char c : text.substr(pos, end - pos))
@@ -465,7 +469,8 @@ std::string fts_match(std::string_view text) {
     return match;
 }
 
-std::variant<BoundSql, SearchError> search_sql(const SearchQuery& query) {
+std::variant<BoundSql, SearchError> search_sql(const SearchQuery& query,
+                                               const std::vector<std::int64_t>* text_matches) {
     if (auto error = check_bounds(query)) return *error;
     BoundSql sql;
     sql.add(kSelect);
@@ -476,9 +481,12 @@ std::variant<BoundSql, SearchError> search_sql(const SearchQuery& query) {
     if (!query.text.empty()) {
         std::string match = fts_match(query.text);
         if (match.empty()) return SearchError{"full-text search needs at least one word"};
-        sql.add(" AND i.id IN (SELECT rowid FROM pubsub_items_fts WHERE pubsub_items_fts "
-                "MATCH ?)",
-                match);
+        if (text_matches)
+            sql.add(" AND i.id IN (SELECT value FROM json_each(?))", json_text(*text_matches));
+        else
+            sql.add(" AND i.id IN (SELECT rowid FROM pubsub_items_fts WHERE pubsub_items_fts "
+                    "MATCH ?)",
+                    match);
     }
     for (const auto& condition : query.conditions) {
         if (auto error = condition_sql(sql, condition)) return *error;

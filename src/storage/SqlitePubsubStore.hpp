@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace roost::storage {
 
@@ -67,6 +68,16 @@ private:
     // The same, in use: with `bound`'s values bound.
     Use statement(const std::string& sql);
     Use statement(const BoundSql& bound);
+
+    // A full-text search in update order answered from the most recently updated
+    // items; nullopt when it takes reading every match (then search() does).
+    std::optional<pubsub::SearchResult> search_recent(const pubsub::SearchQuery& query);
+    // The ids of `window` (ascending) whose text matches `match`; nullopt when the ids
+    // lie too scattered to read in a few runs.
+    std::optional<std::vector<std::int64_t>> text_matches_among(
+        const std::string& match, const std::vector<std::int64_t>& window, std::int64_t gap);
+    // Runs a search_sql() statement into hits, one past `limit` telling of more.
+    pubsub::SearchResult run_search(const BoundSql& sql, int limit);
 
     std::optional<std::int64_t> find_node(const pubsub::NodeKey& key);
     std::int64_t ensure_node(const pubsub::NodeKey& key);

@@ -1,5 +1,6 @@
 // The xep_0060 plugin through a real roostd against real servers: 500 items in one
 // request (Prosody) or by RSM pages (ejabberd), typed errors, events to trigger points.
+#include "roost/Pubsub.hpp"
 #include "src/ipc/IpcClient.hpp"
 #include "tests/support/Daemon.hpp"
 #include "tests/support/EjabberdServer.hpp"
@@ -21,6 +22,8 @@ using roost::ipc::IpcClient;
 namespace {
 
 constexpr int kItemCount = 500;
+// Enough for the plugin's own fetch of every item to take more than one RSM page.
+constexpr int kBeyondOnePage = roost::pubsub::kWholeNodePageSize + 100;
 constexpr const char* kEventsTopic = "test.pubsub.events";
 
 std::string item_id(int n) {
@@ -67,7 +70,7 @@ struct Fixture {
     // alice creates `node` (room for all items) and publishes kItemCount items to it.
     void publish_many(const std::string& node) {
         json create = target("alice", node);
-        create["config"] = {{"pubsub#max_items", std::to_string(kItemCount * 2)}};
+        create["config"] = {{"pubsub#max_items", std::to_string(kBeyondOnePage)}};
         call("pubsub.node.create", create);
         publish_range(node, 0, kItemCount);
     }
@@ -230,14 +233,14 @@ TEST_CASE("ejabberd: another account reads 500 published items by RSM pages, in 
     json everything = f.call("pubsub.get", f.target("bob", "big"));
     CHECK(ids_of(everything["items"]) == all_ids());
     CHECK(everything["rsm"]["count"] == kItemCount);
-    f.publish_range("big", kItemCount, kItemCount + 100);  // more than one full page
+    f.publish_range("big", kItemCount, kBeyondOnePage);
     everything = f.call("pubsub.get", f.target("bob", "big"));
-    CHECK(ids_of(everything["items"]) == all_ids(kItemCount + 100));
+    CHECK(ids_of(everything["items"]) == all_ids(kBeyondOnePage));
     CHECK(everything["rsm"]["first_index"] == 0);
 
     auto [code, last_page] = f.cli_get("big", {"--max", "10", "--before", ""});
     CHECK(code == 0);
-    CHECK(ids_of(last_page["items"]).back() == item_id(kItemCount + 99));
+    CHECK(ids_of(last_page["items"]).back() == item_id(kBeyondOnePage - 1));
     auto [missing_code, missing] = f.cli_get("no-such-node");
     CHECK(missing_code == 4);
     CHECK(missing["error"]["data"]["condition"] == "item-not-found");

@@ -4,76 +4,37 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
-#include <functional>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <thread>
 
-#include "src/ipc/IpcClient.hpp"
+#include "tests/support/CacheClient.hpp"
 #include "tests/support/Daemon.hpp"
 #include "tests/support/ProsodyServer.hpp"
 
 using namespace roost::test;
 using namespace std::chrono_literals;
 using nlohmann::json;
-using roost::ipc::IpcClient;
 
 namespace {
 
 constexpr int kPostCount = 300;
-constexpr const char* kBlog = "urn:xmpp:microblog:0";
+constexpr const char* kBlog = kMicroblog;
 constexpr const char* kBrokenId = "broken";
-
-std::string post_id(int n) {
-    char id[32];
-    std::snprintf(id, sizeof id, "post-%03d", n);
-    return id;
-}
-
-// Every tenth post talks about herons, the others about sparrows.
-std::string atom_post(int n) {
-    std::string bird = n % 10 == 0 ? "heron" : "sparrow";
-    return "<entry xmlns='http://www.w3.org/2005/Atom'><title>Post " + std::to_string(n) +
-           " on the " + bird + "</title><content>Today I saw a " + bird +
-           " near the pond.</content><author><name>alice</name></author>"
-           "<published>2024-01-01T00:00:00Z</published><updated>2024-01-01T00:00:00Z</updated>"
-           "<id>tag:localhost,2024:" +
-           post_id(n) + "</id></entry>";
-}
-
-std::vector<std::string> ids_of(const json& items) {
-    std::vector<std::string> ids;
-    for (const auto& item : items) ids.push_back(item["id"].get<std::string>());
-    return ids;
-}
-
-bool poll_until(std::chrono::milliseconds timeout, const std::function<bool()>& done) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (done()) return true;
-        std::this_thread::sleep_for(20ms);
-    }
-    return done();
-}
 
 // Prosody with alice and bob; a roostd with both profiles and the build tree's plugins;
 // alice's blog node on the pubsub component holds kPostCount posts and one broken item.
 struct Fixture {
     ProsodyServer server{XmppServerOptions{.users = {"alice", "bob"}, .admins = {"alice"}}};
     std::unique_ptr<Daemon> daemon;
-    std::unique_ptr<IpcClient> ipc;
+    std::unique_ptr<CacheClient> roost;
 
     Fixture() {
         daemon =
             std::make_unique<Daemon>(profile_toml(server, "alice") + profile_toml(server, "bob"));
-        ipc = std::make_unique<IpcClient>(daemon->socket());
-        REQUIRE(poll_until(30s, [&] {
-            int connected = 0;
-            for (const auto& p : ipc->call("profile.list")) connected += p["state"] == "connected";
-            return connected == 2;
-        }));
+        roost = std::make_unique<CacheClient>(*daemon);
+        REQUIRE(roost->wait_connected(2));
         json create = target("alice");
         create["config"] = {{"pubsub#max_items", "1000"}};
         call("pubsub.node.create", create);
@@ -84,17 +45,16 @@ struct Fixture {
         }
     }
 
-    json call(const std::string& method, json params) { return ipc->call(method, params, 60s); }
+    json call(const std::string& method, json params) {
+        return roost->call(method, std::move(params));
+    }
 
     json target(const std::string& profile) {
-        return {{"profile", profile}, {"service", server.pubsub_service()}, {"node", kBlog}};
+        return CacheClient::target(profile, server.pubsub_service(), kBlog);
     }
 
     void publish(const std::string& id, const std::string& payload) {
-        json params = target("alice");
-        params["item"] = id;
-        params["payload"] = payload;
-        REQUIRE(call("pubsub.publish", params)["item"] == id);
+        REQUIRE(roost->publish(target("alice"), id, payload)["item"] == id);
     }
 
     // `roost --json ARGS...` with bob's profile; the exit code and what it printed.
@@ -114,17 +74,9 @@ struct Fixture {
         return cli(args);
     }
 
-    json blog_state() {
-        json stats = call("pubsub.cache.stats", {{"profile", "bob"}});
-        for (const auto& node : stats["nodes"])
-            if (node["node"] == kBlog) return node;
-        return nullptr;
-    }
+    json blog_state() { return roost->node_state(target("bob")); }
 
-    std::set<std::string> cached_ids() {
-        auto ids = ids_of(call("pubsub.cache.get", target("bob"))["items"]);
-        return {ids.begin(), ids.end()};
-    }
+    std::set<std::string> cached_ids() { return roost->cached_ids(target("bob")); }
 };
 
 Fixture& fixture() {
@@ -198,6 +150,12 @@ TEST_CASE(
     CHECK(by_index["rsm"]["first_index"] == 0);
     auto [last_code, last_page] = f.cli_get({"--max", "5", "--before", ""});
     CHECK(ids_of(last_page["items"]) == slice(n - 5, n));
+    CHECK(last_page["rsm"]["last"] == all[n - 1]);
+    CHECK(last_page["rsm"]["count"] == n);
+    auto [past_code, past_end] = f.cli_get({"--max", "5", "--after", all[n - 1]});
+    CHECK(past_code == 0);
+    CHECK(past_end["items"].empty());
+    CHECK(past_end["rsm"]["count"] == n);
 
     auto [ids_code, by_id] = f.cli_get({"--item", "post-007", "--item", "post-123"});
     auto [server_ids_code, server_by_id] =

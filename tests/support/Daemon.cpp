@@ -38,6 +38,16 @@ Daemon::Daemon(const std::string& config) {
         ::chmod(path.c_str(), 0600);
     }
     pid_ = start();
+    wait_until_listening();
+}
+
+void Daemon::restart() {
+    if (running()) throw std::runtime_error("roostd is already running");
+    pid_ = start();
+    wait_until_listening();
+}
+
+void Daemon::wait_until_listening() {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
     while (std::chrono::steady_clock::now() < deadline) {
         if (!running()) throw std::runtime_error("roostd exited at start:\n" + log());

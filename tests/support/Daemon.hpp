@@ -43,10 +43,15 @@ public:
     int terminate(std::chrono::milliseconds timeout = std::chrono::seconds(10));
     void kill();
     bool running();
+    // Starts roostd again on the same tree after terminate() or kill() (a database filled
+    // while it was stopped, say) and waits for its socket as the constructor does.
+    void restart();
+    pid_t pid() const { return pid_; }  // roostd's while it runs, -1 otherwise
     std::string log() const;  // what roostd printed
 
 private:
     pid_t start();
+    void wait_until_listening();
     int wait(std::chrono::milliseconds timeout);
 
     TempDir home_;

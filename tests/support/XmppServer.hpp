@@ -28,6 +28,10 @@ struct XmppServerOptions {
     // ejabberd: max_items_node). Node defaults stay the servers' own.
     int pubsub_max_items = 10000;
     std::string domain = "localhost";
+    // Prosody only: the pubsub component keeps its nodes in memory, lost on restart
+    // (its file storage rewrites a node's whole file on every publish: thousands of
+    // publications take minutes).
+    bool pubsub_in_memory = false;
 };
 
 // The derived classes (ProsodyServer, EjabberdServer) write their config and call boot(); the

@@ -69,7 +69,7 @@ concept Streamable = requires(std::ostream& out, const T& value) {
 
 }  // namespace
 
-TEST_CASE("a full config parses into log level, plugin dirs, profiles, cache and plugins") {
+TEST_CASE("a full config parses into log level, plugin dirs, profiles and plugins") {
     TempDir dir;
     auto path = write_config(dir, R"(
 log_level = "debug"
@@ -87,7 +87,7 @@ autoconnect = false
 jid = "alice@corp.example.com/laptop"
 password_command = ["pass", "show", "xmpp/alice"]
 
-[cache]
+[plugins.pubsub_cache]
 max_items_per_node = 500
 )");
     auto config = Config::load(path);
@@ -95,7 +95,7 @@ max_items_per_node = 500
     REQUIRE(config.plugin_dirs.size() == 2);
     CHECK(config.plugin_dirs[0] == "/extra/plugins");
     CHECK(config.plugin_dirs[1] == dir.path() / "more");
-    CHECK(config.cache.max_items_per_node == 500);
+    CHECK(config.plugin_settings("pubsub_cache")["max_items_per_node"] == 500);
 
     REQUIRE(config.profiles.size() == 2);
     const ProfileConfig* alice = config.profile("default");
@@ -135,7 +135,6 @@ TEST_CASE("a missing config file gives the defaults with no profiles, unless it 
     CHECK(config.plugin_dirs.empty());
     CHECK(config.plugins.empty());
     CHECK(config.log_level == spdlog::level::info);
-    CHECK(config.cache.max_items_per_node == 0);
     CHECK_THROWS_WITH_AS(Config::load(dir / "absent.toml"), doctest::Contains("no such file"),
                          ConfigError);
 }
@@ -157,13 +156,13 @@ pasword = "x"
         load_error("plugin_dir = []\n")
             .find(":1:1: unknown key 'plugin_dir' at the top level; did you mean 'plugin_dirs'?") !=
         std::string::npos);
-    CHECK(load_error("[cache]\nmax_items = 3\n").find("unknown key 'max_items' in [cache]") !=
-          std::string::npos);
+    CHECK(load_error("[profiles.p]\njid = \"a@b.org\"\npassword_command = [\"x\"]\nhots = \"h\"\n")
+              .find("unknown key 'hots' in [profiles.p]; did you mean 'host'?") != std::string::npos);
     CHECK(load_error("zzzzzz = 1\n").find("did you mean") == std::string::npos);
 }
 
 TEST_CASE("the first unknown key in the file is reported, not the first in sorted order") {
-    auto message = load_error("[cache]\nzebra = 1\nalpha = 2\n");
+    auto message = load_error("[profiles.p]\nzebra = 1\nalpha = 2\n");
     CHECK(message.find(":2:1: unknown key 'zebra'") != std::string::npos);
 }
 
@@ -213,15 +212,19 @@ TEST_CASE("a JID needs a local part, '@' and a domain") {
           std::string::npos);
 }
 
-TEST_CASE("a port out of range, a bad log level and a negative cap are refused") {
+TEST_CASE("a port out of range and a bad log level are refused") {
     const std::string profile = "[profiles.p]\njid = \"a@b.org\"\npassword_command = [\"x\"]\n";
     CHECK(load_error(profile + "port = 70000\n").find("between 1 and 65535, not 70000") !=
           std::string::npos);
     CHECK(load_error(profile + "port = 0\n").find("between 1 and 65535, not 0") !=
           std::string::npos);
     CHECK(load_error("log_level = \"verbose\"\n").find("not 'verbose'") != std::string::npos);
-    CHECK(load_error("[cache]\nmax_items_per_node = -1\n").find("0 (no cap) or more") !=
-          std::string::npos);
+}
+
+TEST_CASE("the old [cache] table is refused with where its settings live now") {
+    auto message = load_error("log_level = \"info\"\n[cache]\nmax_items_per_node = 500\n");
+    CHECK(message.find("roost.toml:2:1: [cache] is no longer read") != std::string::npos);
+    CHECK(message.find("rename [cache] to [plugins.pubsub_cache]") != std::string::npos);
 }
 
 TEST_CASE("a profile needs exactly one of password and password_command") {

@@ -230,6 +230,19 @@ TEST_CASE("malformed JSON and invalid requests are answered and the server goes 
     CHECK(still_serves(dir / "run" / "roostd.sock"));
 }
 
+// Found by tests/fuzz/fuzz_ipc_request: nlohmann::json throws out_of_range, not
+// parse_error, for a number too large for a double, and that left the reactor.
+TEST_CASE("a number too large for a double is a parse error, and the server goes on") {
+    TempDir dir;
+    Daemon daemon(dir / "run" / "roostd.sock");
+    RawClient raw(dir / "run" / "roostd.sock");
+    raw.send_lines({R"({"jsonrpc":"2.0","id":1,"method":"echo","params":[1e999]})"});
+    auto answer = raw.receive().value();
+    CHECK(error_code(answer) == rpc_error::kParseError);
+    CHECK(answer.at("id").is_null());
+    CHECK(still_serves(dir / "run" / "roostd.sock"));
+}
+
 TEST_CASE("a request without an id runs but is never answered") {
     TempDir dir;
     Daemon daemon(dir / "run" / "roostd.sock");
@@ -373,6 +386,21 @@ TEST_CASE("a client that does not read its notifications is dropped, others are 
     });
     CHECK(daemon.clients() == 0);
     CHECK(still_serves(dir / "run" / "roostd.sock"));
+}
+
+TEST_CASE("one answer larger than the backlog limit reaches a client that reads it") {
+    TempDir dir;
+    IpcServerOptions options;
+    options.max_backlog_bytes = 256 * 1024;
+    Daemon daemon(dir / "run" / "roostd.sock", options);
+    daemon.on_reactor([&] {
+        daemon.server.add_method("large", [](const json&, auto reply) {
+            reply->result(std::string(4 * 1024 * 1024, 'x'));
+        });
+    });
+    IpcClient client(dir / "run" / "roostd.sock");
+    CHECK(client.call("large").get<std::string>().size() == 4 * 1024 * 1024);
+    CHECK(client.call("echo", {{"ok", true}}) == json{{"ok", true}});
 }
 
 TEST_CASE("50 concurrent clients each get their own answers") {

@@ -116,3 +116,11 @@ TEST_CASE("full-text words are quoted so that FTS5 syntax stays literal") {
     CHECK(fts_match(R"(  say "hi"  OR * )") == R"("say" """hi""" "OR" "*")");
     CHECK(fts_match(" \t ").empty());
 }
+
+// Found by tests/fuzz/fuzz_search_query: FTS5 stops reading its query at a NUL byte,
+// which left a quote open ("unterminated string") and made the search throw.
+TEST_CASE("a NUL byte separates full-text words like a space") {
+    using namespace std::string_literals;
+    CHECK(fts_match("birds\0nest"s) == R"("birds" "nest")");
+    CHECK(fts_match("\0\0"s).empty());
+}

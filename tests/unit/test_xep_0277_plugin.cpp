@@ -1,13 +1,17 @@
-#include "src/core/PluginHost.hpp"
-#include "tests/support/TempDir.hpp"
-#include "tests/support/TestHost.hpp"
-
+// The xep_0277 plugin with the real pubsub_cache and xep_0060 plugins in a TestBackend
+// (no network): the nodes its analysers make the cache keep, and what its parser stores.
 #include <doctest/doctest.h>
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "roost/Pubsub.hpp"
+#include "src/core/PluginHost.hpp"
+#include "tests/support/TempDir.hpp"
+#include "tests/support/TestHost.hpp"
+
+using namespace roost;
 using roost::core::PluginState;
 using roost::test::TempDir;
 using roost::test::TestBackend;
@@ -15,65 +19,92 @@ using roost::test::TestBackend;
 namespace {
 
 constexpr const char* kNotifyFeature = "urn:xmpp:microblog:0+notify";
+constexpr const char* kService = "pubsub.example";
+constexpr const char* kAtomItem =
+    "<item id='1'><entry xmlns='http://www.w3.org/2005/Atom'><title>sample</title>"
+    "<content>birds nest</content></entry></item>";
 
-void install(const std::filesystem::path& directory, const std::filesystem::path& built) {
+void install(const std::filesystem::path& directory, const std::string& plugin) {
     std::filesystem::create_directories(directory);
-    std::filesystem::copy_file(roost::test::build_dir() / built, directory / built.filename());
+    auto built = roost::test::build_dir() / "plugins" / plugin / (plugin + ".so");
+    std::filesystem::copy_file(built, directory / built.filename());
 }
 
-void install_xep_0277(const std::filesystem::path& directory) {
-    install(directory, std::filesystem::path("plugins") / "xep_0277" / "xep_0277.so");
+// A read of `node` as a client asks for it; the server's part answers with `items`
+// (nothing reaches a network).
+void read(TestBackend& backend, const std::string& node, std::vector<pubsub::Item> items = {}) {
+    pubsub::GetItemsContext context;
+    context.request.profile = "alice";
+    context.request.service = kService;
+    context.request.node = node;
+    context.reply = [](pubsub::GetItemsAnswer) {};
+    backend.triggers.dispatch(pubsub::kGetItems, context, [&] {
+        pubsub::GetItemsAnswer answer;
+        answer.page.items = std::move(items);
+        context.reply(std::move(answer));
+    });
 }
 
-// The "analysers" reports of the fake cache with this event, in order.
-std::vector<nlohmann::json> reports(const TestBackend& backend, const std::string& event) {
-    std::vector<nlohmann::json> out;
-    for (const auto& data : backend.ipc.sent("analysers")) {
-        if (data["event"] == event) out.push_back(data);
-    }
-    return out;
+pubsub::NodeInfo node_info(TestBackend& backend, const std::string& node) {
+    auto info = backend.pubsub_store.node_state({"alice", kService, node});
+    REQUIRE(info);
+    return *info;
 }
 
 }  // namespace
 
-TEST_CASE("xep_0277 registers its analysers with the pubsub cache and asks for +notify") {
+TEST_CASE("xep_0277's analysers make the pubsub cache keep blogs, comments and Atom nodes") {
     TempDir dir;
-    install_xep_0277(dir.path());
-    install(dir.path(), std::filesystem::path("tests") / "plugins" / "fake_pubsub_cache.so");
+    for (const char* plugin : {"xep_0060", "pubsub_cache", "xep_0277"}) install(dir.path(), plugin);
     TestBackend backend;
     backend.plugins.load({dir.path()});
     backend.plugins.start();
     for (const auto& plugin : backend.plugins.plugins()) {
         CAPTURE(plugin.name);
+        CAPTURE(plugin.reason);
         CHECK(plugin.state == PluginState::Started);
-    }
-
-    auto added = reports(backend, "add");
-    REQUIRE(added.size() == 3);
-    CHECK(added[0]["name"] == "xep_0277_comments");
-    CHECK(added[0]["subtype"] == "comment");
-    CHECK(added[0]["node"] == "urn:xmpp:microblog:0:comments/*");
-    CHECK(added[1]["name"] == "xep_0277");
-    CHECK(added[1]["type"] == "blog");
-    CHECK(added[1]["node"] == "urn:xmpp:microblog:0*");
-    CHECK(added[2]["name"] == "xep_0277_atom");
-    CHECK(added[2]["node"] == "");
-    for (const auto& analyser : added) {
-        CHECK(analyser["payload_namespace"] == "http://www.w3.org/2005/Atom");
-        CHECK(analyser["to_sync"] == true);
-        CHECK(analyser["parsed"]["title"] == "sample");
     }
     CHECK(backend.xmpp.features.contains(kNotifyFeature));
 
+    // Nobody is connected, so each sync ends in error, but the node keeps its analyser.
+    read(backend, "urn:xmpp:microblog:0");
+    auto blog = node_info(backend, "urn:xmpp:microblog:0");
+    CHECK(blog.analyser == "xep_0277");
+    CHECK(blog.type == "blog");
+    CHECK(blog.subtype.empty());
+
+    read(backend, "urn:xmpp:microblog:0:comments/first-post");
+    auto comments = node_info(backend, "urn:xmpp:microblog:0:comments/first-post");
+    CHECK(comments.analyser == "xep_0277_comments");
+    CHECK(comments.subtype == "comment");
+
+    // A node named otherwise is known by its first item's payload.
+    read(backend, "news", {{"1", kAtomItem, "alice@example"}});
+    CHECK(node_info(backend, "news").analyser == "xep_0277_atom");
+    read(backend, "notes", {{"1", "<item id='1'><note xmlns='urn:example'/></item>", ""}});
+    CHECK_FALSE(backend.pubsub_store.node_state({"alice", kService, "notes"}));
+
+    // A publication on a cached node is parsed by xep_0277's parser as the cache stores it.
+    pubsub::ItemsEvent event;
+    event.profile = "alice";
+    event.service = kService;
+    event.node = "urn:xmpp:microblog:0";
+    event.items = {{"1", kAtomItem, "alice@example"}};
+    backend.triggers.dispatch(pubsub::kEventItems, event, [] {});
+    pubsub::SearchQuery query;
+    query.scope = pubsub::ProfileScope::only("alice");
+    query.text = "nest";
+    auto found = backend.pubsub_store.search(query);
+    REQUIRE(found.hits.size() == 1);
+    CHECK(found.hits[0].item.parsed["title"] == "sample");
+    CHECK(found.hits[0].item.parse_error.empty());
+
     backend.plugins.stop();
-    auto removed = reports(backend, "remove");
-    REQUIRE(removed.size() == 3);
-    CHECK(removed[1]["name"] == "xep_0277");
 }
 
 TEST_CASE("xep_0277 without a pubsub cache starts and does nothing") {
     TempDir dir;
-    install_xep_0277(dir.path());
+    install(dir.path(), "xep_0277");
     TestBackend backend;
     backend.plugins.load({dir.path()});
     backend.plugins.start();

@@ -1,0 +1,78 @@
+// Reading a JSON-RPC method's params in a plugin: typed getters that answer a bad
+// param with an invalid-params error naming it, and one way to add a table of methods.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "roost/Ipc.hpp"
+
+namespace roost::ipc_params {
+
+inline RpcError invalid(const std::string& message) {
+    return {rpc_error::kInvalidParams, message};
+}
+
+// Absent and null are the same: not given.
+inline std::optional<std::string> optional_string(const nlohmann::json& params, const char* name) {
+    if (!params.contains(name) || params[name].is_null()) return std::nullopt;
+    if (!params[name].is_string()) throw invalid(std::string("\"") + name + "\" must be a string");
+    return params[name].get<std::string>();
+}
+
+inline std::string string_param(const nlohmann::json& params, const char* name,
+                                bool required = false) {
+    auto value = optional_string(params, name);
+    if (!value && required) throw invalid(std::string("missing param \"") + name + "\"");
+    return value.value_or("");
+}
+
+inline std::optional<int> int_param(const nlohmann::json& params, const char* name) {
+    if (!params.contains(name) || params[name].is_null()) return std::nullopt;
+    const auto& value = params[name];
+    if (!value.is_number_integer() || value.get<long long>() < 0 ||
+        value.get<long long>() > std::numeric_limits<int>::max())
+        throw invalid(std::string("\"") + name + "\" must be a non-negative integer");
+    return value.get<int>();
+}
+
+// One string or an array of strings.
+inline std::vector<std::string> strings_param(const nlohmann::json& params, const char* name) {
+    std::vector<std::string> values;
+    if (!params.contains(name) || params[name].is_null()) return values;
+    if (params[name].is_string()) return {params[name].get<std::string>()};
+    if (!params[name].is_array()) throw invalid(std::string("\"") + name + "\" must be an array");
+    for (const auto& value : params[name]) {
+        if (!value.is_string()) throw invalid(std::string("\"") + name + "\" must hold strings");
+        values.push_back(value.get<std::string>());
+    }
+    return values;
+}
+
+// Adds every {name, handler} of `methods`; a handler is called as
+// handler(target, params, reply) with params always an object.
+template <typename Target, typename Methods>
+void add_methods(Ipc& ipc, Target& target, const Methods& methods) {
+    for (const auto& method : methods) {
+        auto handler = method.second;
+        ipc.add_method(method.first, [&target, handler](const nlohmann::json& params,
+                                                        std::shared_ptr<RpcReply> reply) {
+            if (!params.is_null() && !params.is_object())
+                throw invalid("params must be an object");
+            handler(target, params.is_null() ? nlohmann::json::object() : params, reply);
+        });
+    }
+}
+
+template <typename Methods>
+void remove_methods(Ipc& ipc, const Methods& methods) {
+    for (const auto& method : methods) ipc.remove_method(method.first);
+}
+
+}  // namespace roost::ipc_params

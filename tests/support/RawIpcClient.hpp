@@ -1,0 +1,32 @@
+// RawIpcClient: a client of roostd's socket that speaks raw bytes, for what IpcClient
+// would never send: pipelined requests, garbage, half requests, oversized lines.
+#pragma once
+
+#include "src/ipc/LineBuffer.hpp"
+#include "src/reactor/Fd.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace roost::test {
+
+class RawIpcClient {
+public:
+    explicit RawIpcClient(const std::filesystem::path& socket);
+
+    // Writes every byte; false when the daemon closed the connection first.
+    bool send(const std::string& bytes);
+    // The next message; nullopt on timeout or when the daemon hung up.
+    std::optional<nlohmann::json> receive(
+        std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+private:
+    reactor::Fd fd_;
+    ipc::LineBuffer input_{64 * 1024 * 1024};
+};
+
+}  // namespace roost::test
