@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Writes bench/RESULTS.md (to stdout) from the logs bench/run left: the machine, the
+medians each benchmark printed, the ratios, and each target met or missed."""
+import argparse
+import datetime
+import os
+import platform
+import re
+import subprocess
+from pathlib import Path
+
+
+def sh(*argv):
+    try:
+        return subprocess.run(argv, capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        return ""
+
+
+def results(log):
+    """The RESULT <name> <value> <unit> lines of a log."""
+    found = {}
+    for line in log.splitlines():
+        parts = line.split()
+        if len(parts) == 4 and parts[0] == "RESULT":
+            found[parts[1]] = float(parts[2])
+    return found
+
+
+def store_results(log):
+    """store_bench prints figures for people: read them back."""
+    patterns = {
+        "store.ingest_rate": r"^\s*store\s+([\d.]+) items/s",
+        "store.raw_rate": r"^\s*raw\s+([\d.]+) items/s",
+        "store.latest20_p50_ms": r"latest 20 .*?p50 ([\d.]+) ms",
+        "store.latest20_p99_ms": r"latest 20 .*?p99 ([\d.]+) ms",
+        "store.ingest_over_raw": r"store / raw = ([\d.]+)",
+        "store.mid_node_p50_ms": r"20 after an item mid-node\s+p50 ([\d.]+) ms",
+        "store.fts_p50_ms": r"FTS search.*?p50 ([\d.]+) ms",
+        "store.fts_raw_p50_ms": r"raw FTS5 MATCH.*?p50 ([\d.]+) ms",
+        "store.json_p50_ms": r"JSON fields.*?p50 ([\d.]+) ms",
+    }
+    found = {}
+    for name, pattern in patterns.items():
+        match = re.search(pattern, log, re.MULTILINE)
+        if match:
+            found[name] = float(match.group(1))
+    return found
+
+
+def fmt(value, digits=3):
+    if value is None:
+        return "n/a"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.{digits}f}"
+
+
+def machine(args):
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    versions = {
+        package: sh("dpkg-query", "-W", "-f=${Version}", package) or "not installed"
+        for package in ("prosody", "ejabberd", "libsqlite3-0", "libstrophe0", "g++")
+    }
+    commit = sh("git", "-C", str(Path(__file__).parent), "rev-parse", "--short", "HEAD")
+    dirty = sh("git", "-C", str(Path(__file__).parent), "status", "--porcelain", "--untracked-files=no")
+    rows = [
+        ("date", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
+        ("commit", f"{commit}{' + uncommitted changes' if dirty else ''}"),
+        ("CPU", f"{cpu}, nproc {os.cpu_count()}"),
+        ("kernel", platform.release()),
+        ("load average (1, 5, 15 min)", f"start {args.load_start}; end {args.load_end}"),
+        ("packages", ", ".join(f"{p} {v}" for p, v in versions.items())),
+        ("build", "meson --buildtype=release (-O3, NDEBUG)"),
+        ("bench/run took", f"{args.seconds} s, {args.runs} runs per benchmark"),
+    ]
+    return "\n".join(f"| {k} | {v} |" for k, v in rows)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--logs", required=True)
+    parser.add_argument("--runs", required=True)
+    parser.add_argument("--load-start", required=True)
+    parser.add_argument("--load-end", required=True)
+    parser.add_argument("--seconds", required=True)
+    args = parser.parse_args()
+    logs = Path(args.logs)
+    r = {}
+    for name in ("ipc", "sync_prosody", "sync_ejabberd"):
+        r.update(results((logs / f"{name}.log").read_text()))
+    r.update(store_results((logs / "store.log").read_text()))
+    get = r.get
+
+    def ratio(a, b):
+        return get(a) / get(b) if get(a) is not None and get(b) else None
+
+    if "store.ingest_over_raw" not in r:  # older store_bench: the ratio of the medians
+        r["store.ingest_over_raw"] = ratio("store.ingest_rate", "store.raw_rate")
+
+    targets = []  # (what, figure, target text, met)
+
+    def target(what, name, limit, at_most=True, unit=""):
+        value = get(name)
+        met = None if value is None else (value <= limit if at_most else value >= limit)
+        sign = "≤" if at_most else "≥"
+        targets.append((what, f"{fmt(value)}{unit}", f"{sign} {fmt(limit)}{unit}",
+                        "n/a" if met is None else ("met" if met else "**missed**")))
+
+    target("cold sync 10,000 items, Prosody (one request) / wire", "prosody.sync_over_wire", 1.3, unit="x")
+    target("cold sync 10,000 items, ejabberd (RSM pages) / wire", "ejabberd.sync_over_wire", 1.3, unit="x")
+    target("store ingest (in process)", "store.ingest_rate", 50000, at_most=False, unit=" items/s")
+    target("store ingest / raw INSERT", "store.ingest_over_raw", 0.5, at_most=False, unit="x")
+    target("cached get of 20 over IPC, p50", "ipc.get20_p50_ms", 1, unit=" ms")
+    target("cached get of 20 over IPC, p99", "ipc.get20_p99_ms", 5, unit=" ms")
+    target("FTS over 100,000 items over IPC, p50", "ipc.fts_p50_ms", 2, unit=" ms")
+    target("latest-20 read on 100,000 items in process, p50", "store.latest20_p50_ms", 0.1, unit=" ms")
+    target("roostd VmRSS after the 10,000-item sync, Prosody", "prosody.rss_mb", 40, unit=" MB")
+    target("roostd VmRSS after the 10,000-item sync, ejabberd", "ejabberd.rss_mb", 40, unit=" MB")
+    target("database bytes / raw XML bytes stored, Prosody", "prosody.db_over_xml", 2.5, unit="x")
+    target("database bytes / raw XML bytes stored, ejabberd", "ejabberd.db_over_xml", 2.5, unit="x")
+
+    out = []
+    out.append("# Benchmark results\n")
+    out.append("Written by `bench/run`; what each figure means and what bounds it: "
+               "`doc/performance.md`. Every figure is the median of the runs below; a ratio "
+               "compares two figures measured in the same run (its median over the runs). "
+               "The machine is shared: read the load average with the figures.\n")
+    out.append("## Machine\n\n| | |\n| --- | --- |\n" + machine(args) + "\n")
+    out.append("## Targets (issue 6)\n\n| what | median | target | |\n| --- | --- | --- | --- |")
+    for what, figure, limit, met in targets:
+        out.append(f"| {what} | {figure} | {limit} | {met} |")
+    out.append("")
+
+    out.append("## Cold sync, memory, database (`sync_bench`)\n")
+    out.append("A fresh roostd per run syncs a 10,000-item node (`pubsub.cache.sync` over IPC, "
+               "timed until it answers `completed`); in the same run a bare client "
+               "(`bench/BareClient`, src/xmpp only) fetches the same node the same way "
+               f"(Prosody: one answer; ejabberd: RSM pages of {fmt(get('ejabberd.page_size'))} "
+               "items, NodeSync's page size, from the last back) and stores nothing. Items are ~500-byte Atom entries, parsed by "
+               "xep_0277 into JSON and FTS text as a blog's are. "
+               "ejabberd's node is published over XMPP (100 publishes in flight). Prosody 0.12 "
+               "rereads a node's whole item list on every publish (its rate below is measured "
+               "on the first 200 items and falls as the node grows), so its 10,000 items are "
+               "written into its file storage in its own format while it is stopped "
+               "(`bench/ProsodyNodeFile`), then served by it as published ones. Event ingest: "
+               "per run a fresh node, synced empty by a fresh roostd, then another account "
+               "publishes into it (Prosody 100 items, ejabberd 2,000, 100 in flight); timed "
+               "until the last item is in the cache and the cache holds them all.\n")
+    out.append("| | Prosody | ejabberd |\n| --- | --- | --- |")
+    rows = [
+        ("publishing 10,000 items (setup, 100 in flight)", "publish_setup_rate", " items/s"),
+        ("wire limit (bare client)", "wire_ms", " ms"),
+        ("cold sync through roostd", "sync_ms", " ms"),
+        ("sync / wire", "sync_over_wire", "x"),
+        ("CPU of the bare client for its fetch", "wire_cpu_ms", " ms"),
+        ("CPU of roostd for the sync", "sync_cpu_ms", " ms"),
+        ("bare client's own VmHWM after its fetch", "wire_client_hwm_mb", " MB"),
+        ("roostd VmRSS connected, before the sync", "rss_before_mb", " MB"),
+        ("roostd VmRSS after the sync", "rss_mb", " MB"),
+        ("roostd VmHWM (peak) after the sync", "hwm_mb", " MB"),
+        ("database bytes per item", "db_bytes_per_item", " B"),
+        ("database / raw XML bytes", "db_over_xml", "x"),
+        ("database / stored bytes (XML + JSON + text)", "db_over_stored", "x"),
+        ("event ingest: publisher, server acks", "events_publish_rate", " items/s"),
+        ("event ingest: until the last item is cached", "events_cached_rate", " items/s"),
+    ]
+    for label, key, unit in rows:
+        if get("prosody." + key) is None and get("ejabberd." + key) is None:
+            continue  # a figure this run's benchmark did not print yet
+        out.append(f"| {label} | {fmt(get('prosody.' + key))}{unit} | {fmt(get('ejabberd.' + key))}{unit} |")
+    out.append("")
+    out.append("## Reads over IPC (`ipc_bench`)\n")
+    out.append(f"{fmt(get('ipc.items'))} items were written into roostd's database with the "
+               "store API before it started (publishing them would take longer than every "
+               "other benchmark together), parsed by xep_0277's Atom parser as a sync would. "
+               "1,000 calls per run, one at a time, from one `IpcClient`.\n")
+    out.append("| | median |\n| --- | --- |")
+    for label, key in [
+        ("`status` round trip, p50 (the socket's floor)", "ipc.status_p50_ms"),
+        ("`status` round trip, p99", "ipc.status_p99_ms"),
+        ("`pubsub.cache.get` max 20, p50", "ipc.get20_p50_ms"),
+        ("`pubsub.cache.get` max 20, p99", "ipc.get20_p99_ms"),
+        ("`pubsub.cache.search` fts, two words, limit 20, p50", "ipc.fts_p50_ms"),
+        ("the same get through the store API in process, p50", "ipc.get20_store_p50_ms"),
+        ("the same search through the store API in process, p50", "ipc.fts_store_p50_ms"),
+        ("the same words on the FTS5 table in process (first 20 rowids), p50", "ipc.fts_raw_sqlite_p50_ms"),
+    ]:
+        out.append(f"| {label} | {fmt(get(key))} ms |")
+    out.append("")
+    out.append("## Storage in process (`store_bench`, its own medians of 5)\n")
+    out.append("| | median |\n| --- | --- |")
+    for label, key, unit in [
+        ("ingest, 500 per transaction", "store.ingest_rate", " items/s"),
+        ("raw INSERT limit, one transaction", "store.raw_rate", " items/s"),
+        ("ingest / raw (median of the runs' ratios)", "store.ingest_over_raw", "x"),
+        ("latest 20 of 100,000, p50", "store.latest20_p50_ms", " ms"),
+        ("latest 20 of 100,000, p99", "store.latest20_p99_ms", " ms"),
+        ("20 after an item mid-node, p50", "store.mid_node_p50_ms", " ms"),
+        ("FTS two words, limit 20, p50", "store.fts_p50_ms", " ms"),
+        ("raw FTS5 MATCH, first 20 rowids, p50", "store.fts_raw_p50_ms", " ms"),
+        ("JSON fields filter, limit 20, p50", "store.json_p50_ms", " ms"),
+    ]:
+        out.append(f"| {label} | {fmt(get(key))}{unit} |")
+    out.append("")
+    out.append("Full output of each benchmark: the `bench-logs/` directory of the build.")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
