@@ -2,6 +2,7 @@
 // so that no value ever becomes part of the text.
 #pragma once
 
+#include <SQLiteCpp/Column.h>
 #include <SQLiteCpp/Statement.h>
 #include <nlohmann/json.hpp>
 
@@ -33,6 +34,15 @@ struct BoundSql {
 // check for valid UTF-8: such bytes become U+FFFD rather than make dump() throw.
 inline std::string json_text(const nlohmann::json& value) {
     return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// A column as text ("" for NULL) and as JSON (null for NULL).
+inline std::string text_of(const SQLite::Column& column) {
+    return column.isNull() ? "" : column.getString();
+}
+
+inline nlohmann::json json_of(const SQLite::Column& column) {
+    return column.isNull() ? nlohmann::json() : nlohmann::json::parse(column.getString());
 }
 
 inline void bind_all(SQLite::Statement& statement, const std::vector<SqlValue>& params) {
