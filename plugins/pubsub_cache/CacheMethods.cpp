@@ -109,14 +109,29 @@ void purge(CachePlugin& plugin, const json& params, const Reply& reply) {
     plugin.abandon_syncs(
         [&](const pubsub::NodeKey& key) {
             if (!filter.scope.all_profiles && key.profile != filter.scope.profile) return false;
-            if ((filter.service && key.service != *filter.service) ||
-                (filter.node && key.node != *filter.node))
+            if (filter.service &&
+                plugin.node_key(key.profile, *filter.service, "").service != key.service)
                 return false;
+            if (filter.node && key.node != *filter.node) return false;
             auto node = plugin.store().node_state(key);
             return !filter.type || (node && node->type == *filter.type);
         },
         "purged during its sync");
     auto purged = plugin.store().purge(filter);
+    // A profile's own bare JID names its own PEP, which the cache keeps under service "".
+    if (filter.service && !filter.service->empty()) {
+        for (XmppClient* client : plugin.host().xmpp().clients()) {
+            const std::string& profile = client->profile();
+            if (!filter.scope.all_profiles && profile != filter.scope.profile) continue;
+            if (!plugin.node_key(profile, *filter.service, "").service.empty()) continue;
+            pubsub::PurgeFilter own_pep = filter;
+            own_pep.scope = pubsub::ProfileScope::only(profile);
+            own_pep.service = "";
+            auto more = plugin.store().purge(own_pep);
+            purged.items += more.items;
+            purged.nodes += more.nodes;
+        }
+    }
     reply->result({{"items", purged.items}, {"nodes", purged.nodes}});
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include "src/cli/ItemQueryOptions.hpp"
 #include "src/ipc/IpcClient.hpp"
 
 namespace roost::cli {
@@ -22,9 +23,8 @@ using nlohmann::json;
 
 struct Options {
     std::string profile, service, node, type, query, order_by;
-    std::vector<std::string> items;
-    std::optional<int> max, max_items, index, limit, offset, older_than;
-    std::optional<std::string> before, after;
+    ItemQueryOptions query_items;
+    std::optional<int> limit, offset, older_than;
     bool all_profiles = false, xml = false;
 
     json scope() const {
@@ -56,23 +56,13 @@ void add_get(CLI::App& cache, const CliContext& context, int& exit_code) {
     auto o = std::make_shared<Options>();
     auto* get = cache.add_subcommand("get", "items of a cached node, from the cache only");
     add_target(*get, *o);
-    get->add_option("--item", o->items, "only this item id (repeatable)");
-    get->add_option("--max", o->max, "RSM page size");
-    get->add_option("--max-items", o->max_items, "the newest N");
-    get->add_option("--before", o->before, "RSM: the page before this id (\"\" for the last page)");
-    get->add_option("--after", o->after, "RSM: the page after this id");
-    get->add_option("--index", o->index, "RSM: the page starting at this index");
+    o->query_items.add_to(*get, "RSM page size", "the newest N");
     get->add_option("--order-by", o->order_by, "creation (default) or modification");
     get->add_flag("--xml", o->xml, "print each item's XML");
     get->callback([&context, &exit_code, o] {
         exit_code = run_command([&] {
             json params = o->target();
-            if (!o->items.empty()) params["items"] = o->items;
-            if (o->max) params["max"] = *o->max;
-            if (o->max_items) params["max_items"] = *o->max_items;
-            if (o->index) params["index"] = *o->index;
-            if (o->before) params["before"] = *o->before;
-            if (o->after) params["after"] = *o->after;
+            o->query_items.put_into(params);
             if (!o->order_by.empty()) params["order_by"] = o->order_by;
             context.print(context.call("pubsub.cache.get", params), [&](const json& r) {
                 for (const auto& item : r["items"])

@@ -1,11 +1,11 @@
 // PubsubCommands: command-line options to pubsub.* params, and human output.
 #include "src/cli/PubsubCommands.hpp"
 
-
 #include <iostream>
 #include <iterator>
 #include <memory>
-#include <optional>
+
+#include "src/cli/ItemQueryOptions.hpp"
 
 namespace roost::cli {
 namespace {
@@ -16,8 +16,7 @@ using nlohmann::json;
 struct Options {
     std::string profile, service, node, payload, item_id;
     std::vector<std::string> items, fields;
-    std::optional<int> max, max_items, index;
-    std::optional<std::string> before, after;
+    ItemQueryOptions query_items;
     bool no_cache = false, xml = false;
 
     json target() const {
@@ -47,12 +46,7 @@ json fields_json(const std::vector<std::string>& fields) {
 
 json get_params(const Options& o) {
     json params = o.target();
-    if (!o.items.empty()) params["items"] = o.items;
-    if (o.max) params["max"] = *o.max;
-    if (o.max_items) params["max_items"] = *o.max_items;
-    if (o.index) params["index"] = *o.index;
-    if (o.before) params["before"] = *o.before;
-    if (o.after) params["after"] = *o.after;
+    o.query_items.put_into(params);
     if (o.no_cache) params["no_cache"] = true;
     return params;
 }
@@ -100,12 +94,8 @@ void add_get(CLI::App& pubsub, const CliContext& context, int& exit_code) {
     auto o = std::make_shared<Options>();
     auto* get = pubsub.add_subcommand("get", "items of a node (all of them unless limited)");
     add_target(*get, *o);
-    get->add_option("--item", o->items, "only this item id (repeatable)");
-    get->add_option("--max", o->max, "page size (RSM max; the newest N where RSM is not offered)");
-    get->add_option("--max-items", o->max_items, "XEP-0060 max_items: the newest N");
-    get->add_option("--before", o->before, "RSM: the page before this id (\"\" for the last page)");
-    get->add_option("--after", o->after, "RSM: the page after this id");
-    get->add_option("--index", o->index, "RSM: the page starting at this index");
+    o->query_items.add_to(*get, "page size (RSM max; the newest N where RSM is not offered)",
+                          "XEP-0060 max_items: the newest N");
     get->add_flag("--no-cache", o->no_cache, "ask the server even when a cache could answer");
     get->add_flag("--xml", o->xml, "print each item's XML");
     get->callback([&context, &exit_code, o] {
