@@ -9,7 +9,7 @@
 #include <string>
 #include <thread>
 
-#include "tests/support/CacheClient.hpp"
+#include "tests/support/CacheFixture.hpp"
 #include "tests/support/Daemon.hpp"
 #include "tests/support/EjabberdServer.hpp"
 
@@ -22,18 +22,12 @@ namespace {
 constexpr int kPosts = 45;  // more than two pages of 20, the reference's hidden cap
 
 // ejabberd with alice and bob; alice's blog node holds kPosts posts; bob's cache has it.
-struct Fixture {
-    EjabberdServer server{XmppServerOptions{.users = {"alice", "bob"}}};
-    std::unique_ptr<Daemon> daemon;
-    std::unique_ptr<CacheClient> roost;
+struct Fixture : CacheFixture<EjabberdServer> {
     json alices;
     json bobs;
 
-    Fixture() {
-        daemon =
-            std::make_unique<Daemon>(profile_toml(server, "alice") + profile_toml(server, "bob"));
-        roost = std::make_unique<CacheClient>(*daemon);
-        REQUIRE(roost->wait_connected(2));
+    Fixture() : CacheFixture(XmppServerOptions{.users = {"alice", "bob"}}) {
+        start_roost();
         alices = CacheClient::target("alice", server.pubsub_service(), kMicroblog);
         bobs = CacheClient::target("bob", server.pubsub_service(), kMicroblog);
         json create = alices;

@@ -10,8 +10,7 @@
 #include <set>
 #include <string>
 
-#include "tests/support/CacheClient.hpp"
-#include "tests/support/Daemon.hpp"
+#include "tests/support/CacheFixture.hpp"
 #include "tests/support/ProsodyServer.hpp"
 
 using namespace roost::test;
@@ -23,18 +22,8 @@ namespace {
 
 // One Prosody and one roostd for every case; each case has nodes of its own. Failed
 // syncs are retried after 200 ms instead of 5 s.
-struct Fixture {
-    ProsodyServer server{XmppServerOptions{.users = {"alice", "bob"}, .admins = {"alice"}}};
-    std::unique_ptr<Daemon> daemon;
-    std::unique_ptr<CacheClient> roost;
-
-    Fixture() {
-        daemon =
-            std::make_unique<Daemon>(profile_toml(server, "alice") + profile_toml(server, "bob") +
-                                     "[plugins.pubsub_cache]\nfirst_retry_ms = 200\n");
-        roost = std::make_unique<CacheClient>(*daemon);
-        REQUIRE(roost->wait_connected(2));
-    }
+struct Fixture : CacheFixture<ProsodyServer> {
+    Fixture() { start_roost("[plugins.pubsub_cache]\nfirst_retry_ms = 200\n"); }
 
     // A node named like a blog (so xep_0277's analyser keeps it) on the pubsub
     // component, seen by `profile`.
@@ -266,6 +255,31 @@ TEST_CASE("prosody: a purged node is never served half-empty; the next read resy
     CHECK(first["items"].size() == 6);
     REQUIRE(f.roost->wait_state(bobs, "completed"));
     CHECK(f.roost->cached_ids(bobs).size() == 6);
+}
+
+TEST_CASE("prosody: a purge by one's own bare JID reaches one's own PEP nodes") {
+    auto& f = fixture();
+    const std::string alice_jid = f.server.account("alice").jid;
+    json own = CacheClient::target("alice", "", std::string(kMicroblog) + "-purge-own");
+    for (int n = 0; n < 3; ++n) f.roost->publish(own, post_id(n), atom_post(n));
+    f.sync_by_reading(own);
+    // Prosody's PEP nodes keep one item by default.
+    const auto kept = f.server_ids(own).size();
+    REQUIRE(kept >= 1);
+    REQUIRE(f.roost->cached_ids(own).size() == kept);
+
+    json purge{{"profile", "alice"}, {"service", alice_jid}, {"node", own["node"]}};
+    CHECK(f.roost->call("pubsub.cache.purge", purge)["items"] == kept);
+    CHECK(f.roost->cached_ids(own).empty());
+    CHECK(f.roost->node_state(own)["sync_reason"] == "purged");
+
+    // Across profiles the JID is alice's own PEP for alice alone; bob has none of it.
+    f.sync_by_reading(own);
+    json everyone{{"all_profiles", true}, {"service", alice_jid}, {"node", own["node"]}};
+    json purged = f.roost->call("pubsub.cache.purge", everyone);
+    CHECK(purged["items"] == kept);
+    CHECK(purged["nodes"] == 1);
+    CHECK(f.roost->cached_ids(own).empty());
 }
 
 TEST_CASE("prosody: a node in error is retried with backoff and completes once the cause is gone") {

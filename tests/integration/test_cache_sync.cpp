@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "src/ipc/IpcClient.hpp"
-#include "tests/support/CacheClient.hpp"
+#include "tests/support/CacheFixture.hpp"
 #include "tests/support/Daemon.hpp"
 #include "tests/support/EjabberdServer.hpp"
 #include "tests/support/ProsodyServer.hpp"
@@ -49,30 +49,23 @@ std::vector<PublishItem> posts(int count) {
 }
 
 // A server with alice and bob; alice's node kNode holds `items` posts, published over
-// a connection of her own; a roostd with both profiles (and `settings` for the cache).
+// a connection of her own; a roostd with both profiles.
 template <class Server>
-struct Fixture {
-    // Prosody's pubsub in memory: its file storage takes minutes for 1,000 publications.
-    Server server{XmppServerOptions{
-        .users = {"alice", "bob"}, .admins = {"alice"}, .pubsub_in_memory = true}};
-    std::unique_ptr<Daemon> daemon;
-    std::unique_ptr<CacheClient> roost;
+struct Fixture : CacheFixture<Server> {
+    using CacheFixture<Server>::server;
+    using CacheFixture<Server>::roost;
 
-    explicit Fixture(int items) {
+    // Prosody's pubsub in memory: its file storage takes minutes for 1,000 publications.
+    explicit Fixture(int items)
+        : CacheFixture<Server>(XmppServerOptions{
+              .users = {"alice", "bob"}, .admins = {"alice"}, .pubsub_in_memory = true}) {
         Publisher publisher(server, "alice");
         publisher.create_node(server.pubsub_service(), kNode, 10000);
         auto start = std::chrono::steady_clock::now();
         publisher.publish_all(server.pubsub_service(), kNode, posts(items));
         std::cout << "[figures] " << server.name() << ": " << items << " posts published in "
                   << seconds_since(start) << " s\n";
-        daemon = start_daemon();
-        roost = std::make_unique<CacheClient>(*daemon);
-        REQUIRE(roost->wait_connected(2));
-    }
-
-    std::unique_ptr<Daemon> start_daemon(const std::string& settings = "") {
-        return std::make_unique<Daemon>(profile_toml(server, "alice") +
-                                        profile_toml(server, "bob") + settings);
+        this->start_roost();
     }
 
     json target(const std::string& profile) {
@@ -80,16 +73,6 @@ struct Fixture {
     }
 
     std::vector<std::string> server_ids() { return ids_of(roost->get(target("bob"), true)["items"]); }
-
-    // `roost --json ARGS...` as bob; the exit code and what it printed.
-    std::pair<int, json> cli(const Daemon& on, std::vector<std::string> args) {
-        args.insert(args.begin(), "--json");
-        args.insert(args.end(), {"--profile", "bob"});
-        auto result = on.roost(args);
-        INFO(result.err);
-        INFO(result.out);
-        return {result.exit_code, result.out.empty() ? json() : json::parse(result.out)};
-    }
 
     std::vector<std::string> sync_args() {
         return {"pubsub", "cache", "sync", "--service", server.pubsub_service(), "--node", kNode};
@@ -124,6 +107,42 @@ struct ProgressLog {
         CHECK(notes.size() >= static_cast<std::size_t>(final_items / kPageSize));
     }
 };
+
+// A second roostd on the fixture's server that keeps at most `cap` items a node, and what
+// bob's sync of kNode through it left: checked partial, with the newest `cap` items.
+struct CappedSync {
+    std::unique_ptr<Daemon> daemon;
+    std::unique_ptr<CacheClient> roost;
+    json synced;                          // the sync's answer
+    std::vector<std::string> server_ids;  // kNode's items on the server, in order
+};
+
+// What every server shares: the node is partial with the newest `cap` items, and the
+// cache answers no read of it (it cannot tell which requests those items would answer).
+template <class Server>
+CappedSync capped_sync(Fixture<Server>& f, int cap) {
+    CappedSync capped;
+    capped.daemon = f.start_daemon(
+        "[plugins.pubsub_cache]\nmax_items_per_node = " + std::to_string(cap) + "\n");
+    capped.roost = std::make_unique<CacheClient>(*capped.daemon);
+    REQUIRE(capped.roost->wait_connected(2));
+    auto [code, synced] = f.cli(*capped.daemon, f.sync_args());
+    REQUIRE(code == 0);
+    CHECK(synced["sync_state"] == "partial");
+    CHECK(synced["items"] == cap);
+    capped.synced = synced;
+
+    capped.server_ids = f.server_ids();
+    const auto& server = capped.server_ids;
+    REQUIRE(server.size() >= static_cast<std::size_t>(cap));
+    auto cached = capped.roost->call("pubsub.cache.get", f.target("bob"));
+    CHECK(ids_of(cached["items"]) == std::vector<std::string>(server.end() - cap, server.end()));
+    CHECK(cached["node"]["sync_state"] == "partial");
+    auto read = capped.roost->get(f.target("bob"));
+    CHECK(read["from_cache"] == false);
+    CHECK(ids_of(read["items"]) == server);
+    return capped;
+}
 
 int count_of(const std::string& text, const std::string& what) {
     int count = 0;
@@ -234,34 +253,18 @@ TEST_CASE(
     "ejabberd: max_items_per_node keeps the newest items by RSM pages; the node is partial and "
     "reads go to the server") {
     auto& f = ejabberd();
-    auto capped = f.start_daemon("[plugins.pubsub_cache]\nmax_items_per_node = 600\n");
-    CacheClient roost(*capped);
-    REQUIRE(roost.wait_connected(2));
-    auto [code, synced] = f.cli(*capped, f.sync_args());
-    REQUIRE(code == 0);
-    CHECK(synced["sync_state"] == "partial");
-    CHECK(synced["items"] == 600);
-    CHECK(synced["sync_reason"].get<std::string>().find("max_items_per_node = 600: kept the "
-                                                        "newest 600 items of") != std::string::npos);
+    auto capped = capped_sync(f, 600);
+    CHECK(capped.synced["sync_reason"].get<std::string>().find(
+              "max_items_per_node = 600: kept the newest 600 items of") != std::string::npos);
 
-    auto server = f.server_ids();
-    std::vector<std::string> newest(server.end() - 600, server.end());
-    auto cached = roost.call("pubsub.cache.get", f.target("bob"));
-    CHECK(ids_of(cached["items"]) == newest);
-    CHECK(cached["node"]["sync_state"] == "partial");
-
-    // The cache cannot tell which requests its 600 items would answer: none are.
-    auto read = roost.get(f.target("bob"));
-    CHECK(read["from_cache"] == false);
-    CHECK(ids_of(read["items"]) == server);
     auto newest_ten = f.target("bob");
     newest_ten["max_items"] = 10;
-    CHECK(roost.get(newest_ten)["from_cache"] == false);
+    CHECK(capped.roost->get(newest_ten)["from_cache"] == false);
     // Events keep it current: reads start no resync.
     std::this_thread::sleep_for(300ms);
-    CHECK(count_of(capped->log(), "cache: sync of") == 1);
-    CHECK(roost.node_state(f.target("bob"))["sync_state"] == "partial");
-    CHECK(roost.cached_ids(f.target("bob")).size() == 600);
+    CHECK(count_of(capped.daemon->log(), "cache: sync of") == 1);
+    CHECK(capped.roost->node_state(f.target("bob"))["sync_state"] == "partial");
+    CHECK(capped.roost->cached_ids(f.target("bob")).size() == 600);
 }
 
 TEST_CASE(
@@ -314,15 +317,6 @@ TEST_CASE("prosody: roost pubsub cache sync draws a progress bar on a terminal o
 
 TEST_CASE("prosody: max_items_per_node keeps the newest items of the one answer; partial") {
     auto& f = prosody();
-    auto capped = f.start_daemon("[plugins.pubsub_cache]\nmax_items_per_node = 100\n");
-    CacheClient roost(*capped);
-    REQUIRE(roost.wait_connected(2));
-    auto [code, synced] = f.cli(*capped, f.sync_args());
-    REQUIRE(code == 0);
-    CHECK(synced["sync_state"] == "partial");
-    CHECK(synced["sync_reason"] == "max_items_per_node = 100: kept the newest 100 items");
-    auto server = f.server_ids();
-    CHECK(ids_of(roost.call("pubsub.cache.get", f.target("bob"))["items"]) ==
-          std::vector<std::string>(server.end() - 100, server.end()));
-    CHECK(roost.get(f.target("bob"))["from_cache"] == false);
+    auto capped = capped_sync(f, 100);
+    CHECK(capped.synced["sync_reason"] == "max_items_per_node = 100: kept the newest 100 items");
 }

@@ -9,8 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "tests/support/CacheClient.hpp"
-#include "tests/support/Daemon.hpp"
+#include "tests/support/CacheFixture.hpp"
 #include "tests/support/ProsodyServer.hpp"
 
 using namespace roost::test;
@@ -25,16 +24,9 @@ constexpr const char* kBrokenId = "broken";
 
 // Prosody with alice and bob; a roostd with both profiles and the build tree's plugins;
 // alice's blog node on the pubsub component holds kPostCount posts and one broken item.
-struct Fixture {
-    ProsodyServer server{XmppServerOptions{.users = {"alice", "bob"}, .admins = {"alice"}}};
-    std::unique_ptr<Daemon> daemon;
-    std::unique_ptr<CacheClient> roost;
-
+struct Fixture : CacheFixture<ProsodyServer> {
     Fixture() {
-        daemon =
-            std::make_unique<Daemon>(profile_toml(server, "alice") + profile_toml(server, "bob"));
-        roost = std::make_unique<CacheClient>(*daemon);
-        REQUIRE(roost->wait_connected(2));
+        start_roost();
         json create = target("alice");
         create["config"] = {{"pubsub#max_items", "1000"}};
         call("pubsub.node.create", create);
@@ -55,16 +47,6 @@ struct Fixture {
 
     void publish(const std::string& id, const std::string& payload) {
         REQUIRE(roost->publish(target("alice"), id, payload)["item"] == id);
-    }
-
-    // `roost --json ARGS...` with bob's profile; the exit code and what it printed.
-    std::pair<int, json> cli(std::vector<std::string> args) {
-        args.insert(args.begin(), "--json");
-        args.insert(args.end(), {"--profile", "bob"});
-        auto result = daemon->roost(args);
-        INFO(result.err);
-        INFO(result.out);
-        return {result.exit_code, result.out.empty() ? json() : json::parse(result.out)};
     }
 
     std::pair<int, json> cli_get(std::vector<std::string> more = {}) {

@@ -4,6 +4,7 @@
 #include "src/reactor/Reactor.hpp"
 #include "src/xmpp/Connection.hpp"
 #include "src/xmpp/XmppContext.hpp"
+#include "tests/support/ClientSettings.hpp"
 #include "tests/support/EjabberdServer.hpp"
 #include "tests/support/ProsodyServer.hpp"
 #include "tests/support/RunUntil.hpp"
@@ -29,12 +30,8 @@ struct Harness {
 
     xmpp::ConnectionSettings settings(const test::XmppServer& server, const std::string& user,
                                       std::optional<std::string> password = {}) {
-        xmpp::ConnectionSettings s;
-        s.jid = server.account(user).jid + "/test";
-        s.password = password.value_or(server.account(user).password);
-        s.host = "127.0.0.1";
-        s.port = static_cast<std::uint16_t>(server.client_port());
-        s.allow_plaintext = true;
+        auto s = test::client_settings(server, user, "test");
+        if (password) s.password = *password;
         s.reconnect_base = 100ms;  // keep retries quick for the tests
         s.reconnect_cap = 400ms;
         return s;
@@ -68,6 +65,27 @@ bool has_feature(const IqAnswer& answer, const std::string& var) {
     for (auto feature : answer.iq().child("query").children("feature"))
         if (var == feature.attribute("var").value()) return true;
     return false;
+}
+
+// Two IQ round trips every server must get right: disco#info of the server, and
+// item-not-found for a node its pubsub service does not have.
+void check_disco_info_and_item_not_found(Harness& h, xmpp::Connection& connection,
+                                         const test::XmppServer& server) {
+    auto info = h.request(connection, "get", "localhost", kDiscoInfo);
+    REQUIRE(info);
+    REQUIRE_MESSAGE(info->ok(), info->error->message());
+    CHECK(has_feature(*info, "http://jabber.org/protocol/disco#info"));
+    CHECK(has_feature(*info, "urn:xmpp:ping"));
+
+    auto items = h.request(connection, "get", server.pubsub_service(),
+                           "<pubsub xmlns='http://jabber.org/protocol/pubsub'>"
+                           "<items node='no-such-node'/></pubsub>");
+    REQUIRE(items);
+    REQUIRE(items->error);
+    CHECK(items->error->kind == XmppError::Kind::Remote);
+    CHECK(items->error->condition == "item-not-found");
+    CHECK(items->error->type == "cancel");
+    CHECK(connection.pending_iqs() == 0);
 }
 
 }  // namespace
@@ -137,22 +155,7 @@ TEST_CASE("an IQ round trip: disco#info of the server, and item-not-found from p
     Harness h;
     xmpp::Connection alice(h.context, h.settings(server, "alice"));
     REQUIRE_MESSAGE(h.connect(alice), alice.last_error());
-
-    auto info = h.request(alice, "get", "localhost", kDiscoInfo);
-    REQUIRE(info);
-    REQUIRE_MESSAGE(info->ok(), info->error->message());
-    CHECK(has_feature(*info, "http://jabber.org/protocol/disco#info"));
-    CHECK(has_feature(*info, "urn:xmpp:ping"));
-
-    auto items = h.request(alice, "get", server.pubsub_service(),
-                           "<pubsub xmlns='http://jabber.org/protocol/pubsub'>"
-                           "<items node='no-such-node'/></pubsub>");
-    REQUIRE(items);
-    REQUIRE(items->error);
-    CHECK(items->error->kind == XmppError::Kind::Remote);
-    CHECK(items->error->condition == "item-not-found");
-    CHECK(items->error->type == "cancel");
-    CHECK(alice.pending_iqs() == 0);
+    check_disco_info_and_item_not_found(h, alice, server);
 }
 
 TEST_CASE("an IQ to the account itself (no 'to') is answered") {
@@ -230,19 +233,7 @@ TEST_CASE(
     xmpp::Connection alice(h.context, h.settings(server, "alice"));
     REQUIRE_MESSAGE(h.connect(alice, 20s), alice.last_error() << "\n" << server.log_tail());
     CHECK(alice.bound_jid() == "alice@localhost/test");
-
-    auto info = h.request(alice, "get", "localhost", kDiscoInfo);
-    REQUIRE(info);
-    REQUIRE_MESSAGE(info->ok(), info->error->message());
-    CHECK(has_feature(*info, "http://jabber.org/protocol/disco#info"));
-
-    auto items = h.request(alice, "get", server.pubsub_service(),
-                           "<pubsub xmlns='http://jabber.org/protocol/pubsub'>"
-                           "<items node='no-such-node'/></pubsub>");
-    REQUIRE(items);
-    REQUIRE(items->error);
-    CHECK(items->error->kind == XmppError::Kind::Remote);
-    CHECK(items->error->condition == "item-not-found");
+    check_disco_info_and_item_not_found(h, alice, server);
 
     // A clean stop: SIGKILL can lose ejabberd's not yet flushed accounts (mnesia).
     server.stop();

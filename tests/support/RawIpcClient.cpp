@@ -21,6 +21,12 @@ bool RawIpcClient::send(const std::string& bytes) {
     return true;
 }
 
+bool RawIpcClient::send_lines(std::initializer_list<std::string> lines) {
+    for (const auto& line : lines)
+        if (!send(line + "\n")) return false;
+    return true;
+}
+
 std::optional<nlohmann::json> RawIpcClient::receive(std::chrono::milliseconds timeout) {
     for (;;) {
         if (auto line = input_.next_line()) return nlohmann::json::parse(*line);
@@ -31,6 +37,13 @@ std::optional<nlohmann::json> RawIpcClient::receive(std::chrono::milliseconds ti
         if (got <= 0) return std::nullopt;
         input_.append({chunk, static_cast<std::size_t>(got)});
     }
+}
+
+bool RawIpcClient::closed_by_server(std::chrono::milliseconds timeout) {
+    pollfd ready{fd_.get(), POLLIN, 0};
+    char byte;
+    return ::poll(&ready, 1, static_cast<int>(timeout.count())) == 1 &&
+           ::recv(fd_.get(), &byte, 1, 0) <= 0;
 }
 
 }  // namespace roost::test

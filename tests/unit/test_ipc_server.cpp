@@ -1,11 +1,10 @@
 #include "src/ipc/IpcClient.hpp"
 #include "src/ipc/IpcServer.hpp"
-#include "src/ipc/LineBuffer.hpp"
-#include "src/ipc/UnixSocket.hpp"
+#include "src/reactor/Fd.hpp"
+#include "tests/support/RawIpcClient.hpp"
 #include "tests/support/TempDir.hpp"
 
 #include <doctest/doctest.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -14,7 +13,6 @@
 #include <atomic>
 #include <cstring>
 #include <future>
-#include <initializer_list>
 #include <thread>
 
 using namespace std::chrono_literals;
@@ -27,6 +25,7 @@ using roost::ipc::IpcServer;
 using roost::ipc::IpcServerOptions;
 using roost::reactor::Reactor;
 using roost::test::TempDir;
+using RawClient = roost::test::RawIpcClient;
 namespace rpc_error = roost::rpc_error;
 namespace fs = std::filesystem;
 
@@ -98,43 +97,6 @@ struct Daemon {
     }
 };
 
-// A client that speaks raw bytes, for what IpcClient would never send.
-struct RawClient {
-    roost::reactor::Fd fd;
-    roost::ipc::LineBuffer input{64 * 1024 * 1024};
-
-    explicit RawClient(const fs::path& socket) : fd(roost::ipc::connect_unix(socket)) {}
-
-    void send(const std::string& bytes) {
-        std::size_t sent = 0;
-        while (sent < bytes.size()) {
-            ssize_t n = ::send(fd.get(), bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-            REQUIRE(n > 0);
-            sent += static_cast<std::size_t>(n);
-        }
-    }
-    void send_lines(std::initializer_list<std::string> lines) {
-        for (const auto& line : lines) send(line + "\n");
-    }
-    // The next message; nullopt on timeout or when the server closed the connection.
-    std::optional<json> receive(std::chrono::milliseconds timeout = 5s) {
-        for (;;) {
-            if (auto line = input.next_line()) return json::parse(*line);
-            pollfd ready{fd.get(), POLLIN, 0};
-            if (::poll(&ready, 1, static_cast<int>(timeout.count())) <= 0) return std::nullopt;
-            char chunk[65536];
-            ssize_t got = ::recv(fd.get(), chunk, sizeof chunk, 0);
-            if (got <= 0) return std::nullopt;
-            input.append({chunk, static_cast<std::size_t>(got)});
-        }
-    }
-    bool closed_by_server() {
-        pollfd ready{fd.get(), POLLIN, 0};
-        char byte;
-        return ::poll(&ready, 1, 5000) == 1 && ::recv(fd.get(), &byte, 1, 0) <= 0;
-    }
-};
-
 int error_code(const json& answer) { return answer.at("error").at("code").get<int>(); }
 
 bool still_serves(const fs::path& socket) {
@@ -169,8 +131,8 @@ TEST_CASE("only the first answer of a method reaches the client") {
     TempDir dir;
     Daemon daemon(dir / "run" / "roostd.sock");
     RawClient raw(dir / "run" / "roostd.sock");
-    raw.send_lines({R"({"jsonrpc":"2.0","id":1,"method":"twice"})",
-                    R"({"jsonrpc":"2.0","id":2,"method":"echo","params":["next"]})"});
+    REQUIRE(raw.send_lines({R"({"jsonrpc":"2.0","id":1,"method":"twice"})",
+                            R"({"jsonrpc":"2.0","id":2,"method":"echo","params":["next"]})"}));
     CHECK(raw.receive().value() == json{{"jsonrpc", "2.0"}, {"id", 1}, {"result", 1}});
     CHECK(raw.receive().value().at("id") == 2);
 }
@@ -208,7 +170,7 @@ TEST_CASE("malformed JSON and invalid requests are answered and the server goes 
     Daemon daemon(dir / "run" / "roostd.sock");
     RawClient raw(dir / "run" / "roostd.sock");
     auto answer_to = [&](const std::string& line) {
-        raw.send(line + "\n");
+        REQUIRE(raw.send(line + "\n"));
         return raw.receive().value();
     };
     auto parse_error = answer_to("{oops");
@@ -236,7 +198,7 @@ TEST_CASE("a number too large for a double is a parse error, and the server goes
     TempDir dir;
     Daemon daemon(dir / "run" / "roostd.sock");
     RawClient raw(dir / "run" / "roostd.sock");
-    raw.send_lines({R"({"jsonrpc":"2.0","id":1,"method":"echo","params":[1e999]})"});
+    REQUIRE(raw.send_lines({R"({"jsonrpc":"2.0","id":1,"method":"echo","params":[1e999]})"}));
     auto answer = raw.receive().value();
     CHECK(error_code(answer) == rpc_error::kParseError);
     CHECK(answer.at("id").is_null());
@@ -247,9 +209,9 @@ TEST_CASE("a request without an id runs but is never answered") {
     TempDir dir;
     Daemon daemon(dir / "run" / "roostd.sock");
     RawClient raw(dir / "run" / "roostd.sock");
-    raw.send_lines({R"({"jsonrpc":"2.0","method":"count"})",
-                    R"({"jsonrpc":"2.0","method":"no.such.method"})",
-                    R"({"jsonrpc":"2.0","id":7,"method":"count"})"});
+    REQUIRE(raw.send_lines({R"({"jsonrpc":"2.0","method":"count"})",
+                            R"({"jsonrpc":"2.0","method":"no.such.method"})",
+                            R"({"jsonrpc":"2.0","id":7,"method":"count"})"}));
     auto answer = raw.receive().value();
     CHECK(answer.at("id") == 7);
     CHECK(answer.at("result") == 2);
@@ -259,7 +221,7 @@ TEST_CASE("an oversized request is answered with an error, then its client is cl
     TempDir dir;
     Daemon daemon(dir / "run" / "roostd.sock");
     RawClient raw(dir / "run" / "roostd.sock");
-    raw.send(std::string(IpcServerOptions::kMaxRequestBytes + 1, ' '));
+    REQUIRE(raw.send(std::string(IpcServerOptions::kMaxRequestBytes + 1, ' ')));
     auto answer = raw.receive().value();
     CHECK(error_code(answer) == rpc_error::kInvalidRequest);
     CHECK(answer.at("error").at("message").get<std::string>().find("too large") !=
@@ -273,11 +235,11 @@ TEST_CASE("a client leaving mid-request or before its answer does not disturb th
     Daemon daemon(dir / "run" / "roostd.sock");
     {
         RawClient raw(dir / "run" / "roostd.sock");
-        raw.send(R"({"jsonrpc":"2.0","id":1,"meth)");
+        REQUIRE(raw.send(R"({"jsonrpc":"2.0","id":1,"meth)"));
     }
     {
         RawClient raw(dir / "run" / "roostd.sock");
-        raw.send_lines({R"({"jsonrpc":"2.0","id":1,"method":"hold"})"});
+        REQUIRE(raw.send_lines({R"({"jsonrpc":"2.0","id":1,"method":"hold"})"}));
         CHECK_FALSE(raw.receive(100ms));
     }
     CHECK(daemon.clients_drop_to(0));
@@ -378,8 +340,8 @@ TEST_CASE("a client that does not read its notifications is dropped, others are 
     options.max_backlog_bytes = 256 * 1024;
     Daemon daemon(dir / "run" / "roostd.sock", options);
     RawClient sluggish(dir / "run" / "roostd.sock");
-    sluggish.send_lines(
-        {R"({"jsonrpc":"2.0","id":1,"method":"rpc.subscribe","params":{"topics":["t"]}})"});
+    REQUIRE(sluggish.send_lines(
+        {R"({"jsonrpc":"2.0","id":1,"method":"rpc.subscribe","params":{"topics":["t"]}})"}));
     REQUIRE(sluggish.receive());
     daemon.on_reactor([&] {
         for (int i = 0; i < 200; ++i) daemon.server.notify("t", std::string(16 * 1024, 'x'));

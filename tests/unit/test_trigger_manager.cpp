@@ -24,6 +24,20 @@ TriggerHandler note(const std::string& name, TriggerDecision decision = TriggerD
     };
 }
 
+// A handler that keeps its resume in `into` and answers `decision`: with Later, the test
+// resumes the chain itself, through `into`.
+TriggerHandler keep_resume(TriggerResume& into, TriggerDecision decision = TriggerDecision::Later) {
+    return [&into, decision](TriggerContext&, const TriggerResume& resume) {
+        into = resume;
+        return decision;
+    };
+}
+
+// Dispatches test.point; how many times the workflow proceeds is counted in `proceeded`.
+void run_counting(TriggerManager& triggers, Trace& trace, int& proceeded) {
+    triggers.dispatch("test.point", trace, [&proceeded] { ++proceeded; });
+}
+
 void run(TriggerManager& triggers, Trace& trace, std::string_view point = "test.point") {
     triggers.dispatch(point, trace, [&trace] { trace.proceeded = true; });
 }
@@ -162,10 +176,7 @@ TEST_CASE("a Later answer suspends the chain until resumed, even after dispatch 
 TEST_CASE("a Later answer resumed with TakeOver ends the workflow") {
     TriggerManager triggers;
     TriggerResume pending;
-    triggers.add("test.point", [&](TriggerContext&, const TriggerResume& resume) {
-        pending = resume;
-        return TriggerDecision::Later;
-    });
+    triggers.add("test.point", keep_resume(pending));
     triggers.add("test.point", note("after"));
     Trace trace;
     run(triggers, trace);
@@ -177,14 +188,11 @@ TEST_CASE("a Later answer resumed with TakeOver ends the workflow") {
 TEST_CASE("a second resume of the same answer is ignored") {
     TriggerManager triggers;
     TriggerResume pending;
-    triggers.add("test.point", [&](TriggerContext&, const TriggerResume& resume) {
-        pending = resume;
-        return TriggerDecision::Later;
-    });
+    triggers.add("test.point", keep_resume(pending));
     triggers.add("test.point", note("after"));
     int proceeded = 0;
     Trace trace;
-    triggers.dispatch("test.point", trace, [&] { ++proceeded; });
+    run_counting(triggers, trace, proceeded);
     pending(TriggerDecision::Continue);
     pending(TriggerDecision::Continue);
     pending(TriggerDecision::TakeOver);
@@ -209,14 +217,11 @@ TEST_CASE("a handler may resume before it returns Later") {
 TEST_CASE("a resume from a handler that did not return Later is ignored") {
     TriggerManager triggers;
     TriggerResume kept;
-    triggers.add("test.point", [&](TriggerContext&, const TriggerResume& resume) {
-        kept = resume;
-        return TriggerDecision::Continue;
-    });
+    triggers.add("test.point", keep_resume(kept, TriggerDecision::Continue));
     triggers.add("test.point", note("after"));
     int proceeded = 0;
     Trace trace;
-    triggers.dispatch("test.point", trace, [&] { ++proceeded; });
+    run_counting(triggers, trace, proceeded);
     kept(TriggerDecision::Continue);
     CHECK(trace.ran == Ran{"after"});
     CHECK(proceeded == 1);
@@ -244,13 +249,7 @@ TEST_CASE("two suspended dispatches of one point resume independently") {
 TEST_CASE("a handler removed while the chain is suspended does not run when it resumes") {
     TriggerManager triggers;
     TriggerResume pending;
-    triggers.add(
-        "test.point",
-        [&](TriggerContext&, const TriggerResume& resume) {
-            pending = resume;
-            return TriggerDecision::Later;
-        },
-        1);
+    triggers.add("test.point", keep_resume(pending), 1);
     TriggerId after = triggers.add("test.point", note("after"));
     Trace trace;
     run(triggers, trace);
