@@ -362,6 +362,14 @@ int cached_count(Bob& bob, const std::string& node) {
 
 }  // namespace
 
+// A bound on how long a status call waits while roostd takes a flood in. Under the
+// sanitizers (measured 6 times slower here) it checks only that roostd keeps answering.
+#ifdef __SANITIZE_ADDRESS__
+constexpr double kWorstStatusMs = 10000;
+#else
+constexpr double kWorstStatusMs = 1000;
+#endif
+
 TEST_CASE("a flood of 2,000 publications is stored whole while roostd keeps answering") {
     Server& s = server();
     Bob bob(s);
@@ -378,7 +386,7 @@ TEST_CASE("a flood of 2,000 publications is stored whole while roostd keeps answ
     std::cout << "[figures] flood of " << kFlood << " publications: published in " << published
               << " s, all in the cache after " << stored << " s; " << probe.calls()
               << " status calls meanwhile, the slowest " << probe.worst_ms() << " ms\n";
-    CHECK(probe.worst_ms() < 1000);
+    CHECK(probe.worst_ms() < kWorstStatusMs);
     CHECK(bob.cached_ids(node) == bob.server_ids(node));
     CHECK(bob.daemon.running());
 }
@@ -432,8 +440,16 @@ TEST_CASE("large items are stored whole, and a cached answer larger than the IPC
     Server& s = server();
     Bob bob(s);
     std::string node = cached_empty_node(bob, "large");
+    // 36 MiB in all: over IpcServerOptions::kMaxBacklogBytes. libstrophe grows a text node
+    // by one realloc per 4 KiB read; ASan's realloc always copies, which makes a 9 MiB
+    // stanza take minutes there: the sanitizer stage sends the same bytes as 1 MiB items.
+#ifdef __SANITIZE_ADDRESS__
+    constexpr std::size_t kItemBytes = 1024 * 1024;
+    constexpr int kItems = 36;
+#else
     constexpr std::size_t kItemBytes = 9 * 1024 * 1024;
-    constexpr int kItems = 4;  // 36 MiB in all: over IpcServerOptions::kMaxBacklogBytes
+    constexpr int kItems = 4;
+#endif
     std::vector<PublishItem> large;
     for (int n = 0; n < kItems; ++n) {
         std::string id = "large-" + std::to_string(n);

@@ -13,14 +13,15 @@
 
 #include "src/ipc/IpcClient.hpp"
 #include "tests/support/Daemon.hpp"
+#include "tests/support/TimeScale.hpp"
 
 namespace roost::test {
 
 inline constexpr const char* kMicroblog = "urn:xmpp:microblog:0";
 
-// Polls `done` every 20 ms until it holds or `timeout` passes; returns done().
+// Polls `done` every 20 ms until it holds or `timeout` (scaled) passes; returns done().
 inline bool poll_until(std::chrono::milliseconds timeout, const std::function<bool()>& done) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto deadline = std::chrono::steady_clock::now() + scaled(timeout);
     while (std::chrono::steady_clock::now() < deadline) {
         if (done()) return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -2,6 +2,7 @@
 #include "tests/support/Daemon.hpp"
 
 #include "src/ipc/IpcClient.hpp"
+#include "tests/support/ExecImage.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -72,15 +73,14 @@ std::filesystem::path Daemon::database() const { return home_ / "data" / "roost"
 
 pid_t Daemon::start() {
     auto log_path = home_ / "roostd.log";
+    const ExecImage image({binary("src/daemon/roostd"), "--log-level", "debug"}, env_);
     pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
         int out = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
         ::dup2(out, 1);
         ::dup2(out, 2);
-        for (const auto& [name, value] : env_) ::setenv(name.c_str(), value.c_str(), 1);
-        std::string path = binary("src/daemon/roostd");
-        ::execl(path.c_str(), path.c_str(), "--log-level", "debug", nullptr);
+        image.exec();
         ::_exit(127);
     }
     return pid;

@@ -1,6 +1,8 @@
-// run(): fork/exec with stdout and stderr redirected to temporary files.
+// run(): fork/exec with stdout and stderr redirected to temporary files; the child only
+// makes async-signal-safe calls (see ExecImage).
 #include "tests/support/Run.hpp"
 
+#include "tests/support/ExecImage.hpp"
 #include "tests/support/TempDir.hpp"
 
 #include <fcntl.h>
@@ -14,6 +16,7 @@ namespace roost::test {
 RunResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
     TempDir dir;
     auto out_path = dir / "out", err_path = dir / "err";
+    const ExecImage image(argv, env);
     pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
@@ -23,11 +26,7 @@ RunResult run(const std::vector<std::string>& argv, const std::map<std::string, 
         ::dup2(out, 1);
         ::dup2(err, 2);
         ::dup2(null, 0);
-        for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        ::execv(args[0], args.data());
+        image.exec();
         ::_exit(127);
     }
     int status = 0;

@@ -2,6 +2,8 @@
 // child only makes async-signal-safe calls.
 #include "tests/support/ServerProcess.hpp"
 
+#include "tests/support/ExecImage.hpp"
+
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
@@ -16,8 +18,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-
-extern char** environ;
 
 namespace roost::test {
 
@@ -40,28 +40,6 @@ Identity lookup_user(const std::string& user) {
         id.groups.resize(count);
     id.groups.resize(count);
     return id;
-}
-
-// Our environment with `overrides` (NAME=value) replacing or adding entries.
-std::vector<std::string> environment_with(const std::vector<std::string>& overrides) {
-    std::vector<std::string> result;
-    auto overridden = [&](const std::string& entry) {
-        auto name = entry.substr(0, entry.find('=') + 1);
-        for (const auto& o : overrides)
-            if (o.starts_with(name)) return true;
-        return false;
-    };
-    for (char** e = environ; *e; ++e)
-        if (!overridden(*e)) result.emplace_back(*e);
-    result.insert(result.end(), overrides.begin(), overrides.end());
-    return result;
-}
-
-std::vector<char*> pointers(std::vector<std::string>& strings) {
-    std::vector<char*> result;
-    for (auto& s : strings) result.push_back(s.data());
-    result.push_back(nullptr);
-    return result;
 }
 
 [[noreturn]] void child_fail(const char* what) {
@@ -90,8 +68,7 @@ ServerProcess::ServerProcess(const ProcessSpec& spec) {
         overrides.insert(overrides.begin(),
                          {"HOME=" + id.home, "USER=" + spec.user, "LOGNAME=" + spec.user});
     }
-    std::vector<std::string> argv = spec.argv, env = environment_with(overrides);
-    std::vector<char*> argv_ptrs = pointers(argv), env_ptrs = pointers(env);
+    const ExecImage image(spec.argv, overrides);
     std::string dir = spec.working_dir.string();
 
     int out = ::open(spec.output.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -119,7 +96,7 @@ ServerProcess::ServerProcess(const ProcessSpec& spec) {
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (::getppid() != parent) ::_exit(1);
         if (!dir.empty() && ::chdir(dir.c_str()) != 0) child_fail("ServerProcess: cannot chdir\n");
-        ::execve(argv_ptrs[0], argv_ptrs.data(), env_ptrs.data());
+        image.exec();
         child_fail("ServerProcess: exec failed\n");
     }
     ::close(out);
