@@ -45,8 +45,11 @@ setup_sanitizer_build() {
 # What the sanitizers do when a process of ours trips them: stop it, and write the
 # report to $1.<pid>, so that findings in roostd or roost (children of the tests) are
 # seen too. LSan ignores only the third-party leaks listed in tests/lsan.supp.
+# Sanitized code runs 2 to 3 times slower: the tests' waits and latency bounds
+# stretch by ROOST_TEST_TIME_SCALE (tests/support/TimeScale.hpp), as meson's timeouts do.
 sanitizer_env() {
     local reports=$1
+    export ROOST_TEST_TIME_SCALE=3
     export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:log_path=$reports"
     export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$reports"
     export LSAN_OPTIONS="suppressions=$ROOST_ROOT/tests/lsan.supp:print_suppressions=0"
