@@ -45,7 +45,7 @@ setup_sanitizer_build() {
 # What the sanitizers do when a process of ours trips them: stop it, and write the
 # report to $1.<pid>, so that findings in roostd or roost (children of the tests) are
 # seen too. LSan ignores only the third-party leaks listed in tests/lsan.supp.
-# Sanitized code runs 2 to 3 times slower: the tests' waits and latency bounds
+# Sanitized code runs 2 to 6 times slower: the tests' waits and latency bounds
 # stretch by ROOST_TEST_TIME_SCALE (tests/support/TimeScale.hpp), as meson's timeouts do.
 sanitizer_env() {
     local reports=$1
