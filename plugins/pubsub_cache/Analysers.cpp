@@ -2,6 +2,8 @@
 // parsing an item with a parser that must never fail the cache.
 #include "plugins/pubsub_cache/Analysers.hpp"
 
+#include "roost/Xml.hpp"
+
 #include <algorithm>
 #include <exception>
 #include <pugixml.hpp>
@@ -42,7 +44,7 @@ std::optional<pubsub::Analyser> Analysers::by_name(const std::string& name) cons
 
 std::string payload_namespace(const std::string& item_xml) {
     pugi::xml_document document;
-    if (!document.load_string(item_xml.c_str())) return {};
+    if (!load_xml(document, item_xml)) return {};
     pugi::xml_node payload = document.document_element().find_child(
         [](pugi::xml_node child) { return child.type() == pugi::node_element; });
     if (!payload) return {};
@@ -65,7 +67,7 @@ pubsub::StoredItem stored_item(const pubsub::Item& item, const pubsub::Analyser*
     stored.parsed = nullptr;
     if (analyser == nullptr || !analyser->parser) return stored;
     pugi::xml_document document;
-    auto loaded = document.load_string(item.xml.c_str());
+    auto loaded = load_xml(document, item.xml);
     if (!loaded) {
         stored.parse_error = std::string("item is not well-formed XML: ") + loaded.description();
         return stored;

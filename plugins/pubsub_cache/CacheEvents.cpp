@@ -1,9 +1,10 @@
 // CacheEvents: each event kind as store calls.
 #include "plugins/pubsub_cache/CacheEvents.hpp"
 
+#include "roost/Xml.hpp"
+
 #include <map>
 #include <pugixml.hpp>
-#include <sstream>
 
 namespace roost::cache {
 namespace {
@@ -11,11 +12,9 @@ namespace {
 // The <item/> without its publisher attribute, as one line; "" when not XML.
 std::string without_publisher(const std::string& item_xml) {
     pugi::xml_document document;
-    if (!document.load_string(item_xml.c_str())) return {};
+    if (!load_xml(document, item_xml)) return {};
     document.document_element().remove_attribute("publisher");
-    std::ostringstream out;
-    document.print(out, "", pugi::format_raw | pugi::format_no_declaration);
-    return out.str();
+    return to_xml(document.document_element());
 }
 
 // Prosody puts the publisher on the <item/> of its notifications, not on those of its

@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <limits>
+#include <string_view>
 
 namespace roost::cache {
 namespace {
@@ -17,6 +19,17 @@ namespace {
 bool rejects_rsm(const XmppError& error) {
     return error.kind == XmppError::Kind::Remote &&
            (error.condition == "feature-not-implemented" || error.condition == "bad-request");
+}
+
+// Conditions that asking again will not change (RFC 6120 §8.3.3, XEP-0060 §6.5.9): a
+// node the server refuses or does not have is not kept, and not retried.
+bool is_permanent(const XmppError& error) {
+    static constexpr std::string_view kPermanent[] = {
+        "forbidden",     "not-allowed",           "not-authorized",         "jid-malformed",
+        "item-not-found", "remote-server-not-found", "feature-not-implemented"};
+    return error.kind == XmppError::Kind::Remote &&
+           std::find(std::begin(kPermanent), std::end(kPermanent), error.condition) !=
+               std::end(kPermanent);
 }
 
 }  // namespace
@@ -45,9 +58,7 @@ void NodeSync::start(SyncDone done) {
         key_.profile, key_.service, key_.node, [weak](std::optional<XmppError> error) {
             auto self = weak.lock();
             if (!self) return;
-            if (error)
-                self->services_.host.log().warn(
-                    "cache: {}; the node is cached but not kept current", error->message());
+            if (error) self->subscribe_error_ = error->message();
             self->subscribed_ = !error;
             // The last page first: "<before/>" means the same to every server that
             // pages, and a node's newest items are the ones a cap keeps. No RSM
@@ -143,14 +154,15 @@ void NodeSync::store_later(PageToStore page, bool last) {
 }
 
 void NodeSync::fail(const XmppError& error, bool paged) {
-    // A node the server no longer knows was deleted: so is its cache.
-    if (error.kind == XmppError::Kind::Remote && error.condition == "item-not-found") {
-        services_.host.pubsub_store().drop_node(key_);
-        finish({std::nullopt, error.message(), 0});
-        return;
-    }
     if (paged && pages_ == 0 && rejects_rsm(error)) {
         request(std::nullopt);
+        return;
+    }
+    // A node the server no longer knows was deleted, one it refuses cannot be read:
+    // either way its cache goes. A later read or explicit sync asks again.
+    if (is_permanent(error)) {
+        services_.host.pubsub_store().drop_node(key_);
+        finish({std::nullopt, error.message(), 0});
         return;
     }
     finish({pubsub::SyncState::Error, error.message(), stored_});
@@ -220,6 +232,9 @@ void NodeSync::complete() {
         if (!kept_ids_.contains(id)) gone.push_back(id);
     if (!gone.empty()) store.delete_items(key_, gone);
     store.set_subscribed(key_, subscribed_);
+    if (!subscribed_)
+        services_.host.log().warn("cache: {} is cached but not kept current by events: {}",
+                                  key_.node, subscribe_error_);
     if (!capped_) {
         finish({pubsub::SyncState::Completed, "", stored_});
         return;

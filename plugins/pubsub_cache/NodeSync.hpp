@@ -95,6 +95,7 @@ class NodeSync : public std::enable_shared_from_this<NodeSync> {
     std::optional<pubsub::Analyser> analyser_;
     bool explicit_sync_;
     bool subscribed_ = false;
+    std::string subscribe_error_;  // why not, for the log once items are cached
     std::int64_t started_ms_ = 0;
     int pages_ = 0;                    // answers received
     int asked_max_ = 0;                // the page size of the request in flight

@@ -3,6 +3,7 @@
 
 #include "plugins/xep_0060/Requests.hpp"
 #include "plugins/xep_0060/Responses.hpp"
+#include "roost/Xml.hpp"
 
 #include <cstring>
 

@@ -4,6 +4,7 @@
 #include "plugins/xep_0060/PubsubPlugin.hpp"
 #include "roost/IpcParams.hpp"
 #include "roost/PubsubJson.hpp"
+#include "roost/Xml.hpp"
 
 #include <pugixml.hpp>
 
@@ -48,11 +49,12 @@ Target target_param(PubsubPlugin& plugin, const json& params, bool node_required
     return target;
 }
 
-// The payload as one well-formed element, re-serialised so no declaration slips in.
+// The payload as one well-formed element, re-serialised so no declaration slips in;
+// its whitespace, entities and characters are kept (roost::load_xml).
 std::string payload_param(const json& params) {
     std::string text = string_param(params, "payload", true);
     pugi::xml_document document;
-    auto parsed = document.load_string(text.c_str());
+    auto parsed = load_xml(document, text);
     if (!parsed) throw invalid(std::string("payload is not well-formed XML: ") + parsed.description());
     int elements = 0;
     for (pugi::xml_node child : document.children()) elements += child.type() == pugi::node_element;

@@ -1,9 +1,10 @@
 // Responses: parsing XEP-0060 answers.
 #include "plugins/xep_0060/Responses.hpp"
 
+#include "roost/Xml.hpp"
+
 #include <cstdlib>
 #include <cstring>
-#include <sstream>
 
 namespace roost::xep0060 {
 namespace {
@@ -29,12 +30,6 @@ pugi::xml_node child_named(pugi::xml_node parent, const char* name) {
     for (pugi::xml_node child : parent.children())
         if (child.type() == pugi::node_element && named(child, name)) return child;
     return {};
-}
-
-std::string to_xml(pugi::xml_node node) {
-    std::ostringstream out;
-    node.print(out, "", pugi::format_raw);
-    return out.str();
 }
 
 std::vector<pubsub::Item> read_items(pugi::xml_node items) {

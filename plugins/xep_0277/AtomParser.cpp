@@ -3,12 +3,12 @@
 #include "plugins/xep_0277/AtomParser.hpp"
 
 #include "plugins/xep_0277/PlainText.hpp"
+#include "roost/Xml.hpp"
 
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -75,12 +75,6 @@ std::string text_of(pugi::xml_node node) {
     return trimmed(out);
 }
 
-std::string serialized(pugi::xml_node node) {
-    std::ostringstream out;
-    node.print(out, "", pugi::format_raw);
-    return out.str();
-}
-
 // An Atom text construct (title, content...): each of its elements, merged. A post
 // may give the same text twice (type 'text' and 'xhtml'); the plain one wins.
 struct TextConstruct {
@@ -106,7 +100,7 @@ void read_text_element(pugi::xml_node element, TextConstruct& out) {
         auto div =
             element.find_child([](pugi::xml_node n) { return n.type() == pugi::node_element; });
         auto root = div ? div : element;
-        if (out.xhtml.empty() && div) out.xhtml = serialized(div);
+        if (out.xhtml.empty() && div) out.xhtml = to_xml(div);
         if (!out.derived) out.derived = xhtml_to_text(root);
     } else if (type == "html") {
         std::string html;

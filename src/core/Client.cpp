@@ -26,6 +26,12 @@ xmpp::ConnectionSettings settings_for(const ProfileConfig& profile, std::string 
 
 bool is(const char* value, const char* expected) { return std::strcmp(value, expected) == 0; }
 
+// A stanza's payload; text between elements (a server's indentation) is kept in
+// received documents, so first_child() may be whitespace.
+pugi::xml_node first_element(pugi::xml_node parent) {
+    return parent.find_child([](pugi::xml_node n) { return n.type() == pugi::node_element; });
+}
+
 }  // namespace
 
 Client::Client(xmpp::XmppContext& context, const ProfileConfig& profile, std::string password,
@@ -61,7 +67,7 @@ void Client::handle_stanza(std::shared_ptr<const pugi::xml_document> stanza) {
     if (!is(element.name(), "iq")) return;
     const char* type = element.attribute("type").value();
     if (!is(type, "get") && !is(type, "set")) return;
-    pugi::xml_node query = element.first_child();
+    pugi::xml_node query = first_element(element);
     const char* ns = query.attribute("xmlns").value();
     if (is(type, "get") && is(query.name(), "query") && is(ns, kDiscoInfo))
         answer_disco_info(element);
@@ -74,7 +80,7 @@ void Client::handle_stanza(std::shared_ptr<const pugi::xml_document> stanza) {
 void Client::answer_disco_info(pugi::xml_node iq) {
     // XEP-0115 §6.2: the caps node#ver we announced asks the same as no node.
     std::set<std::string> features = all_features();
-    std::string node = iq.first_child().attribute("node").value();
+    std::string node = first_element(iq).attribute("node").value();
     std::string caps_node =
         std::string(xmpp::kCapsNode) + "#" + xmpp::caps_ver(kIdentity, features);
     if (!node.empty() && node != caps_node) {

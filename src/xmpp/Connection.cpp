@@ -69,7 +69,7 @@ struct ConnectionCallbacks {
         auto* connection = static_cast<Connection*>(self);
         std::shared_ptr<const pugi::xml_document> received;
         try {
-            received = parse_xml(Stanza::borrow(stanza).to_xml());
+            received = Stanza::borrow(stanza).to_document();
         } catch (const StanzaError& e) {
             spdlog::warn("{}: dropped an unreadable stanza: {}", connection->bare_jid_, e.what());
             return 1;
@@ -237,8 +237,11 @@ void Connection::unwatch_socket() {
 void Connection::send(std::string_view xml) {
     if (state_ != ConnectionState::Connected)
         throw std::runtime_error(bare_jid_ + ": not connected");
-    Stanza stanza = Stanza::parse(context_.get(), xml);
-    xmpp_send(conn_, stanza.get());
+    // Parsed to refuse what is not one well-formed element (and to drop comments and
+    // processing instructions, which XMPP forbids); sent as our own text, since
+    // libstrophe's serialiser leaves newlines raw in attribute values.
+    std::string text = Stanza::parse(context_.get(), xml).to_xml();
+    xmpp_send_raw(conn_, text.data(), text.size());
     context_.reactor().wake();  // the next iteration flushes it
 }
 

@@ -1,9 +1,48 @@
-// Stanza: RAII over xmpp_stanza_t, and pugixml conversions.
+// Stanza: RAII over xmpp_stanza_t, and its conversion to pugixml without going
+// through text (libstrophe's serialiser leaves newlines raw in attribute values).
 #include "src/xmpp/Stanza.hpp"
+
+#include "roost/Xml.hpp"
 
 #include <strophe.h>
 
+#include <array>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
 namespace roost::xmpp {
+namespace {
+
+constexpr std::string_view kClientNs = "jabber:client";
+
+// Copies `from`'s attributes, all but an xmlns its parent's namespace makes
+// redundant (libstrophe gives every element of a namespace its xmlns).
+void copy_attributes(xmpp_stanza_t* from, pugi::xml_node to, std::string_view parent_ns) {
+    int count = xmpp_stanza_get_attribute_count(from);
+    std::vector<const char*> pairs(static_cast<std::size_t>(count) * 2);
+    int filled = xmpp_stanza_get_attributes(from, pairs.data(), count * 2);
+    for (int i = 0; i + 1 < filled; i += 2) {
+        if (std::strcmp(pairs[i], "xmlns") == 0 && parent_ns == pairs[i + 1]) continue;
+        to.append_attribute(pairs[i]).set_value(pairs[i + 1]);
+    }
+}
+
+void copy_element(xmpp_stanza_t* from, pugi::xml_node to, std::string_view parent_ns) {
+    copy_attributes(from, to, parent_ns);
+    const char* own_ns = xmpp_stanza_get_ns(from);
+    std::string_view ns = own_ns ? own_ns : parent_ns;
+    for (xmpp_stanza_t* child = xmpp_stanza_get_children(from); child;
+         child = xmpp_stanza_get_next(child)) {
+        if (xmpp_stanza_is_text(child)) {
+            to.append_child(pugi::node_pcdata).set_value(xmpp_stanza_get_text_ptr(child));
+            continue;
+        }
+        copy_element(child, to.append_child(xmpp_stanza_get_name(child)), ns);
+    }
+}
+
+}  // namespace
 
 void Stanza::Release::operator()(xmpp_stanza_t* stanza) const { xmpp_stanza_release(stanza); }
 
@@ -16,21 +55,22 @@ Stanza Stanza::parse(xmpp_ctx_t* ctx, std::string_view xml) {
 
 Stanza Stanza::borrow(xmpp_stanza_t* stanza) { return Stanza(xmpp_stanza_clone(stanza)); }
 
-std::string Stanza::to_xml() const {
-    char* buffer = nullptr;
-    size_t length = 0;
-    if (xmpp_stanza_to_text(stanza_.get(), &buffer, &length) != XMPP_EOK)
-        throw StanzaError("cannot serialise a stanza");
-    std::string text(buffer, length);
-    xmpp_free(xmpp_stanza_get_context(stanza_.get()), buffer);
-    return text;
+std::shared_ptr<const pugi::xml_document> Stanza::to_document() const {
+    auto document = std::make_shared<pugi::xml_document>();
+    xmpp_stanza_t* root = stanza_.get();
+    if (!xmpp_stanza_get_name(root)) throw StanzaError("a stanza without a name");
+    // The stream's namespace is implied: a stanza parsed from text has none (xmlns='').
+    const char* root_ns = xmpp_stanza_get_ns(root);
+    std::string_view implied = root_ns && *root_ns ? kClientNs : "";
+    copy_element(root, document->append_child(xmpp_stanza_get_name(root)), implied);
+    return document;
 }
+
+std::string Stanza::to_xml() const { return roost::to_xml(to_document()->document_element()); }
 
 std::shared_ptr<const pugi::xml_document> parse_xml(std::string_view xml) {
     auto document = std::make_shared<pugi::xml_document>();
-    auto result = document->load_buffer(xml.data(), xml.size(),
-                                        pugi::parse_default | pugi::parse_ws_pcdata_single,
-                                        pugi::encoding_utf8);
+    auto result = load_xml(*document, xml);
     if (!result) throw StanzaError(std::string("malformed XML: ") + result.description());
     return document;
 }

@@ -26,6 +26,10 @@ class Stanza {
     static Stanza borrow(_xmpp_stanza_t* stanza);
 
     _xmpp_stanza_t* get() const { return stanza_.get(); }
+    // The stanza as a document: every element, attribute (namespaced ones by their
+    // qualified name, with the declaration of their prefix) and text node as parsed.
+    std::shared_ptr<const pugi::xml_document> to_document() const;
+    // The same as text, for the wire: roost::to_xml of to_document().
     std::string to_xml() const;
 
   private:
@@ -36,7 +40,8 @@ class Stanza {
     std::unique_ptr<_xmpp_stanza_t, Release> stanza_;
 };
 
-// Parses XML text; throws StanzaError naming pugixml's reason for bad input.
+// Parses XML text as roost::load_xml does; throws StanzaError naming pugixml's
+// reason for bad input.
 std::shared_ptr<const pugi::xml_document> parse_xml(std::string_view xml);
 
 // Escapes text for use inside an XML attribute value or element.

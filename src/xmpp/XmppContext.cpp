@@ -2,6 +2,7 @@
 #include "src/xmpp/XmppContext.hpp"
 
 #include "src/xmpp/Connection.hpp"
+#include "src/xmpp/NamespacedAttributes.hpp"
 
 #include <spdlog/spdlog.h>
 #include <strophe.h>
@@ -43,6 +44,13 @@ XmppContext::XmppContext(reactor::Reactor& reactor)
     xmpp_initialize();
     ctx_ = xmpp_ctx_new(nullptr, log_.get());
     if (!ctx_) throw std::bad_alloc();
+    try {
+        require_namespaced_attributes(ctx_);
+    } catch (...) {
+        xmpp_ctx_free(ctx_);
+        xmpp_shutdown();
+        throw;
+    }
     reactor_.set_iteration_hook([this] {
         run_once();
         return active_ > 0 ? kMaxIdle : reactor::Reactor::kForever;

@@ -38,8 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string_view bytes(reinterpret_cast<const char*>(data), size);
     std::shared_ptr<const pugi::xml_document> received;
     try {
-        auto stanza = roost::xmpp::Stanza::parse(xmpp.context.get(), bytes);
-        received = roost::xmpp::parse_xml(stanza.to_xml());
+        // As roostd receives it: libstrophe's tree (mended), straight to a document.
+        received = roost::xmpp::Stanza::parse(xmpp.context.get(), bytes).to_document();
     } catch (const roost::xmpp::StanzaError&) {
         return 0;  // the daemon drops what it cannot read
     }

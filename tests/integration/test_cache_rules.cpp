@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "tests/support/CacheFixture.hpp"
 #include "tests/support/ProsodyServer.hpp"
@@ -282,20 +283,36 @@ TEST_CASE("prosody: a purge by one's own bare JID reaches one's own PEP nodes") 
     CHECK(f.roost->cached_ids(own).empty());
 }
 
-TEST_CASE("prosody: a node in error is retried with backoff and completes once the cause is gone") {
+TEST_CASE("prosody: a node the server refuses is not kept, and not retried") {
     auto& f = fixture();
     f.create("closed", 3, {{"pubsub#access_model", "whitelist"}});
     json bobs = f.on_component("bob", "closed");
     CHECK_THROWS_AS(f.roost->call("pubsub.cache.sync", bobs), roost::ipc::IpcCallError);
-    json state = f.roost->node_state(bobs);
-    REQUIRE(!state.is_null());
-    CHECK(state["sync_state"] == "error");
-    CHECK(!state["sync_reason"].get<std::string>().empty());
+    CHECK(f.roost->node_state(bobs).is_null());
+    auto [code, answer] = f.cli({"pubsub", "get", "--service", f.server.pubsub_service(), "--node",
+                                 bobs["node"].get<std::string>()});
+    CHECK(code != 0);
+    // Five retries would have come and gone at 200 ms, 400 ms...
+    std::this_thread::sleep_for(1500ms);
+    CHECK(f.roost->node_state(bobs).is_null());
+    CHECK(f.daemon->log().find("retrying " + bobs["node"].get<std::string>()) == std::string::npos);
 
-    // No request from bob from here on: only the retries.
+    // Once the server lets bob read it, a read syncs it as any other.
     json open = f.on_component("alice", "closed");
     open["config"] = {{"pubsub#access_model", "open"}};
     f.roost->call("pubsub.node.config.set", open);
-    CHECK_MESSAGE(f.roost->wait_state(bobs, "completed", 10s), f.daemon->log());
+    f.sync_by_reading(bobs);
     CHECK(f.roost->cached_ids(bobs).size() == 3);
+}
+
+TEST_CASE("prosody: a read of a service that does not exist leaves nothing synced behind") {
+    auto& f = fixture();
+    json nowhere = CacheClient::target("bob", "nowhere.localhost", kMicroblog);
+    auto [code, answer] = f.cli({"pubsub", "get", "--service", "nowhere.localhost", "--node",
+                                 kMicroblog});
+    CHECK(code != 0);
+    std::this_thread::sleep_for(1500ms);
+    CHECK(f.roost->node_state(nowhere).is_null());
+    CHECK(f.daemon->log().find("nowhere.localhost (bob): not cached") != std::string::npos);
+    CHECK(f.daemon->log().find("retrying " + std::string(kMicroblog)) == std::string::npos);
 }

@@ -3,11 +3,8 @@
 #include "tests/support/EjabberdServer.hpp"
 #include "tests/support/Loopback.hpp"
 #include "tests/support/ProsodyServer.hpp"
+#include "tests/support/RawXmppClient.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,96 +24,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A TCP connection speaking just enough XMPP to open a stream and log in.
-class RawXmppClient {
-public:
-    explicit RawXmppClient(int port) : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(static_cast<uint16_t>(port));
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
-            throw std::runtime_error("cannot connect to 127.0.0.1:" + std::to_string(port));
-    }
-    ~RawXmppClient() { ::close(fd_); }
-    RawXmppClient(const RawXmppClient&) = delete;
-    RawXmppClient& operator=(const RawXmppClient&) = delete;
-
-    void send(const std::string& text) {
-        if (::send(fd_, text.data(), text.size(), MSG_NOSIGNAL) !=
-            static_cast<ssize_t>(text.size()))
-            throw std::runtime_error("send failed");
-    }
-
-    // Everything received since the last call, once one of `needles` is in it (or on timeout,
-    // or when the server closes the connection).
-    std::string read_until(const std::vector<std::string>& needles,
-                           std::chrono::milliseconds timeout = 10s) {
-        auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (!contains_any(needles)) {
-            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                deadline - std::chrono::steady_clock::now());
-            pollfd p{fd_, POLLIN, 0};
-            if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-            char buffer[4096];
-            ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
-            if (n <= 0) break;
-            received_.append(buffer, static_cast<std::size_t>(n));
-        }
-        return std::exchange(received_, {});
-    }
-
-private:
-    bool contains_any(const std::vector<std::string>& needles) const {
-        for (const auto& n : needles)
-            if (received_.find(n) != std::string::npos) return true;
-        return false;
-    }
-
-    int fd_;
-    std::string received_;
-};
-
-std::string base64(const std::string& in) {
-    static const char* digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    for (std::size_t i = 0; i < in.size(); i += 3) {
-        unsigned n = static_cast<unsigned char>(in[i]) << 16;
-        if (i + 1 < in.size()) n |= static_cast<unsigned char>(in[i + 1]) << 8;
-        if (i + 2 < in.size()) n |= static_cast<unsigned char>(in[i + 2]);
-        out += digits[(n >> 18) & 63];
-        out += digits[(n >> 12) & 63];
-        out += i + 1 < in.size() ? digits[(n >> 6) & 63] : '=';
-        out += i + 2 < in.size() ? digits[n & 63] : '=';
-    }
-    return out;
-}
-
-std::string open_stream(RawXmppClient& client, const std::string& domain) {
-    client.send(
-        "<?xml version='1.0'?><stream:stream to='" + domain +
-        "' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>");
-    return client.read_until({"</stream:features>", "<stream:features/>"});
-}
-
 std::string stream_features(const XmppServer& server) {
-    RawXmppClient client(server.client_port());
-    return open_stream(client, server.domain());
+    RawXmppClient client(server);
+    return client.open_stream();
 }
 
 // A SASL PLAIN exchange without TLS, as the test configs allow on loopback.
 bool can_log_in(const XmppServer& server, const XmppAccount& account) {
-    RawXmppClient client(server.client_port());
-    std::string features = open_stream(client, server.domain());
+    RawXmppClient client(server);
+    std::string features = client.open_stream();
     REQUIRE(features.find("<mechanism>PLAIN</mechanism>") != std::string::npos);
-    std::string user = account.jid.substr(0, account.jid.find('@'));
-    client.send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" +
-                base64(std::string(1, '\0') + user + '\0' + account.password) + "</auth>");
-    std::string reply = client.read_until({"<success", "<failure"});
-    INFO(reply);
-    REQUIRE((reply.find("<success") != std::string::npos ||
-             reply.find("<failure") != std::string::npos));
-    return reply.find("<success") != std::string::npos;
+    return client.log_in(account);
 }
 
 // Processes (other than us) whose command line mentions `text`.
