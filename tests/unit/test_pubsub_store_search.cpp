@@ -1,6 +1,6 @@
 // The pubsub store's search: fields compared by type, dates as instants, full-text over
-// parsed text only, items without parsed data, ordering, paging, limits, errors and
-// injections.
+// parsed text only (and what it makes of unicode), items without parsed data, ordering,
+// paging, limits, errors and injections.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -289,4 +289,62 @@ TEST_CASE("a date that is wrong in a query is an error, not an empty answer") {
     CHECK(parsed.error->message.find("the month must be 01 to 12") != std::string::npos);
     auto result = where(cache, "title", SearchOp::Contains, "2026-13-01T00:00:00Z");
     CHECK(result.ok());
+}
+
+namespace {
+
+// Texts in several scripts, for what the unicode61 tokenizer makes of them.
+Cache& with_unicode(Cache& cache) {
+    std::vector<StoredItem> texts{
+        item("u1", 1, nullptr, "un café au lait"),
+        item("u2", 2, nullptr, "CAFE NOIR"),
+        item("u3", 3, nullptr, "naïve Øresund straße Łódź"),
+        item("u4", 4, nullptr, "東京タワーに行く 2026"),
+        item("u5", 5, nullptr, "party🎉time"),
+        item("u6", 6, nullptr, "🎉 launch"),
+    };
+    cache.store.upsert_items(kBlog, texts);
+    return cache;
+}
+
+// What `fts:"words"` finds, typed as a user would.
+Ids text_search(Cache& cache, const std::string& words) {
+    return found(cache, "fts:\"" + words + "\"");
+}
+
+}  // namespace
+
+TEST_CASE("full-text folds case and accents, not letters of their own") {
+    Cache cache;
+    with_unicode(cache);
+    CHECK(text_search(cache, "cafe") == Ids{"u1", "u2"});
+    CHECK(text_search(cache, "CAFÉ") == Ids{"u1", "u2"});
+    CHECK(text_search(cache, "NAIVE") == Ids{"u3"});
+    CHECK(text_search(cache, "łodz") == Ids{"u3"});  // ó folds, ł is a letter of its own
+    for (std::string unfolded : {"oresund", "strasse", "lodz"}) {
+        INFO(unfolded);
+        CHECK(text_search(cache, unfolded).empty());
+    }
+    CHECK(text_search(cache, "øresund straße") == Ids{"u3"});
+}
+
+TEST_CASE("full-text takes a run of CJK characters without spaces as one word") {
+    Cache cache;
+    with_unicode(cache);
+    CHECK(text_search(cache, "東京タワーに行く") == Ids{"u4"});
+    CHECK(text_search(cache, "東京").empty());
+    CHECK(text_search(cache, "タワー").empty());
+    CHECK(text_search(cache, "2026") == Ids{"u4"});
+}
+
+TEST_CASE("full-text takes emoji as spaces between words") {
+    Cache cache;
+    with_unicode(cache);
+    CHECK(text_search(cache, "party") == Ids{"u5"});
+    CHECK(text_search(cache, "time") == Ids{"u5"});
+    CHECK(text_search(cache, "party🎉time") == Ids{"u5"});
+    CHECK(text_search(cache, "party time") == Ids{"u5"});
+    CHECK(text_search(cache, "launch 🎉") == Ids{"u6"});
+    // Emoji alone are no word: nothing is found, and nothing fails.
+    CHECK(text_search(cache, "🎉").empty());
 }
