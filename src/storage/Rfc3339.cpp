@@ -45,14 +45,16 @@ public:
     }
 
 private:
-    // CCYY-MM-DD, then the end, a 'T' or a space (a time written the wrong way).
+    // CCYY-MM-DD, then the end, a 'T', or a space and a digit (a time written the wrong
+    // way); "2024-01-01 notes" is text.
     bool begins_like_a_date() const {
         if (text_.size() < 10) return false;
         for (std::size_t i = 0; i < 10; ++i) {
             const bool dash = i == 4 || i == 7;
             if (dash ? text_[i] != '-' : !is_digit(text_[i])) return false;
         }
-        return text_.size() == 10 || text_[10] == 'T' || text_[10] == 't' || text_[10] == ' ';
+        if (text_.size() == 10 || text_[10] == 'T' || text_[10] == 't') return true;
+        return text_[10] == ' ' && text_.size() > 11 && is_digit(text_[11]);
     }
 
     DateReading time_of_day(std::int64_t date_ms) {

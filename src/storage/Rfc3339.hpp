@@ -11,7 +11,7 @@ namespace roost::storage {
 // What a piece of text is, read as a date.
 struct DateReading {
     enum class Kind {
-        Text,      // does not begin like a date (CCYY-MM-DD): not one, and no mistake
+        Text,      // does not begin like a date (CCYY-MM-DD then T, a time or nothing)
         Date,      // a valid date alone, without a time: no instant
         DateTime,  // a valid CCYY-MM-DDThh:mm:ss[.s...](Z|±hh:mm): `epoch_ms` is its instant
         Invalid,   // begins like a date but is not a valid one: `problem` says why

@@ -63,7 +63,8 @@ TEST_CASE("a date alone is a valid date with no instant") {
 
 TEST_CASE("text that does not begin like a date is text, without a mistake") {
     for (const char* text : {"", "soon", "2024", "2024-1-1", "2024-01-1", "20240101T120000Z",
-                             "2024-01-01-release", "2024/01/01", "12:00:00Z", "-2024-01-01"}) {
+                             "2024-01-01-release", "2024-01-01 notes", "2024-01-01 ",
+                             "2024/01/01", "12:00:00Z", "-2024-01-01"}) {
         INFO(text);
         CHECK(read_date(text).kind == Kind::Text);
         CHECK_FALSE(date_time_ms(text));
