@@ -1,5 +1,6 @@
 // store_bench: figures for the pubsub cache's SQLite store: ingest rate against a bare
-// INSERT of the same bytes, latest-20 reads, full-text and JSON-field search on 100k items.
+// INSERT of the same bytes, latest-20 reads, full-text, JSON-field and date search on 100k
+// items.
 #include "src/storage/Migrator.hpp"
 #include "src/storage/SearchQuery.hpp"
 #include "src/storage/SqlitePubsubStore.hpp"
@@ -241,7 +242,17 @@ void reads(const Options& options) {
     // Raw FTS5 in the same run: the first 20 matches in rowid order, no join.
     auto raw_fts = bench.db->prepare(
         "SELECT rowid FROM pubsub_items_fts WHERE pubsub_items_fts MATCH ? LIMIT 20");
-    std::vector<double> p50s, p99s, fts, fts_raw, field, deep;
+    std::vector<double> p50s, p99s, fts, fts_raw, field, deep, instant_scan, text_scan, by_date;
+    // A filter no item passes reads every row: the cost of one comparison per item.
+    auto scan = [&](const char* value) {
+        return percentile(timed(kSearches, [&](int) {
+            pubsub::SearchQuery query;
+            query.scope = pubsub::ProfileScope::only("bench");
+            query.conditions.push_back({"published", pubsub::SearchOp::Gt, value});
+            query.limit = 20;
+            store.search(query);
+        }), 0.5);
+    };
     for (int run = 0; run < options.runs; ++run) {
         auto latest = timed(kReads, [&](int) {
             pubsub::ItemsQuery query;
@@ -277,6 +288,15 @@ void reads(const Options& options) {
             query.limit = 20;
             store.search(query);
         }), 0.5));
+        instant_scan.push_back(scan("2025-01-01T00:00:00Z"));
+        text_scan.push_back(scan("2025-01-01"));
+        by_date.push_back(percentile(timed(kSearches, [&](int) {
+            pubsub::SearchQuery query;
+            query.scope = pubsub::ProfileScope::only("bench");
+            query.order = {"published", true};
+            query.limit = 20;
+            store.search(query);
+        }), 0.5));
     }
     std::printf("reads on a %d-item node:\n", options.node_items);
     std::printf("  latest 20 (RSM max 20, with count)  p50 %.3f ms  p99 %.3f ms\n", median(p50s),
@@ -286,6 +306,12 @@ void reads(const Options& options) {
     std::printf("  raw FTS5 MATCH, first 20 rowids     p50 %.3f ms\n", median(fts_raw));
     std::printf("  JSON fields likes >= N and author == x, limit 20   p50 %.3f ms\n",
                 median(field));
+    std::printf("  published > DateTime, no match (every row)         p50 %.3f ms\n",
+                median(instant_scan));
+    std::printf("  published > text, no match (every row)             p50 %.3f ms\n",
+                median(text_scan));
+    std::printf("  order by published desc (instants), limit 20       p50 %.3f ms\n",
+                median(by_date));
 }
 
 }  // namespace

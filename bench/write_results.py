@@ -39,6 +39,9 @@ def store_results(log):
         "store.fts_p50_ms": r"FTS search.*?p50 ([\d.]+) ms",
         "store.fts_raw_p50_ms": r"raw FTS5 MATCH.*?p50 ([\d.]+) ms",
         "store.json_p50_ms": r"JSON fields.*?p50 ([\d.]+) ms",
+        "store.date_scan_p50_ms": r"published > DateTime.*?p50 ([\d.]+) ms",
+        "store.text_scan_p50_ms": r"published > text.*?p50 ([\d.]+) ms",
+        "store.date_order_p50_ms": r"order by published desc.*?p50 ([\d.]+) ms",
     }
     found = {}
     for name, pattern in patterns.items():
@@ -206,6 +209,9 @@ def main():
         ("FTS two words, limit 20, p50", "store.fts_p50_ms", " ms"),
         ("raw FTS5 MATCH, first 20 rowids, p50", "store.fts_raw_p50_ms", " ms"),
         ("JSON fields filter, limit 20, p50", "store.json_p50_ms", " ms"),
+        ("date filter that reads every row (instants), p50", "store.date_scan_p50_ms", " ms"),
+        ("the same filter as text, p50", "store.text_scan_p50_ms", " ms"),
+        ("order by a date field, limit 20, p50", "store.date_order_p50_ms", " ms"),
     ]:
         out.append(f"| {label} | {fmt(get(key))}{unit} |")
     out.append("")

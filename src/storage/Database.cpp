@@ -1,6 +1,8 @@
 // Database: opening with Roost's pragmas, and online backups.
 #include "src/storage/Database.hpp"
 
+#include "src/storage/SqlFunctions.hpp"
+
 #include <SQLiteCpp/Backup.h>
 
 namespace roost::storage {
@@ -38,6 +40,8 @@ Database::Database(const std::filesystem::path& path, Mode mode)
                             "); restore it from a backup (" + path.filename().string() +
                             ".backup-*) or move it aside");
     }
+    // Per connection: search's SQL calls them on whichever connection runs it.
+    register_sql_functions(db_);
 }
 
 void Database::backup_to(const std::filesystem::path& destination) {

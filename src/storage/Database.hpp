@@ -1,5 +1,5 @@
 // Database: the user's one SQLite file, opened with the settings Roost relies on
-// (WAL, foreign keys, a busy timeout). SQLiteCpp underneath.
+// (WAL, foreign keys, a busy timeout, its SQL functions). SQLiteCpp underneath.
 #pragma once
 
 #include <SQLiteCpp/Database.h>

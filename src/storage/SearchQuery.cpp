@@ -2,6 +2,9 @@
 // SQL builder that turns conditions into json_extract() comparisons on bound values.
 #include "src/storage/SearchQuery.hpp"
 
+#include "src/storage/Rfc3339.hpp"
+#include "src/storage/SqlFunctions.hpp"
+
 #include <cctype>
 #include <stdexcept>
 #include <vector>
@@ -145,6 +148,20 @@ std::string describe(const Token& token) {
     }
 }
 
+// ---- Dates ----
+
+bool is_comparison(SearchOp op) { return op != SearchOp::Contains && op != SearchOp::In; }
+
+// A comparison with a string that begins like a date but is none is a mistake, not a
+// search for that text: say so rather than find nothing.
+std::optional<std::string> date_mistake(SearchOp op, const json& value) {
+    if (!is_comparison(op) || !value.is_string()) return std::nullopt;
+    const auto& text = value.get_ref<const std::string&>();
+    DateReading reading = read_date(text);
+    if (reading.kind != DateReading::Kind::Invalid) return std::nullopt;
+    return "\"" + text + "\" is not a valid date: " + reading.problem;
+}
+
 // ---- Parser ----
 
 class Parser {
@@ -185,7 +202,10 @@ private:
             fail_at(field.column, "'" + field.text + "' is not a field path (letters, digits, "
                                   "_ and -, parts joined by '.', indexes as [0])");
         FieldCondition condition{field.text, operation(field), nullptr};
+        const std::size_t value_column = peek().column;
         condition.value = value();
+        if (auto mistake = date_mistake(condition.op, condition.value))
+            fail_at(value_column, *mistake);
         if (condition.op == SearchOp::In && !condition.value.is_array())
             fail_at(field.column, "'in' takes a list, as in " + field.text + " in [\"a\", \"b\"]");
         query.conditions.push_back(std::move(condition));
@@ -337,11 +357,29 @@ void equality(BoundSql& sql, const std::string& path, const json& value) {
     }
 }
 
+// The instant of the field at the bound path; NULL when it holds no DateTime.
+std::string field_instant() {
+    return std::string(kDateTimeMsFunction) + "(json_extract(i.parsed, ?))";
+}
+
+// A DateTime compares instants: rfc3339_ms() is NULL for a stored value that is not a
+// date, so such a value matches no date comparison, != included.
+std::optional<std::int64_t> date_operand(const FieldCondition& condition) {
+    if (!is_comparison(condition.op) || !condition.value.is_string()) return std::nullopt;
+    return date_time_ms(condition.value.get_ref<const std::string&>());
+}
+
 std::optional<SearchError> condition_sql(BoundSql& sql, const FieldCondition& condition) {
     auto path = json_path(condition.path);
     if (!path) return SearchError{"'" + condition.path + "' is not a field path"};
     const json& value = condition.value;
     std::string op(pubsub::to_string(condition.op));
+    if (auto mistake = date_mistake(condition.op, value))
+        return SearchError{condition.path + " " + op + ": " + *mistake};
+    if (auto instant = date_operand(condition)) {
+        sql.add(" AND " + field_instant() + " " + op + " ?", *path, *instant);
+        return std::nullopt;
+    }
     switch (condition.op) {
         case SearchOp::Eq:
             sql.add(" AND ");
@@ -389,7 +427,11 @@ std::optional<SearchError> order_sql(BoundSql& sql, const pubsub::SearchOrder& o
     if (order.field == "created" || order.field == "updated") {
         sql.add(" ORDER BY i." + order.field + direction);
     } else if (auto path = json_path(order.field)) {
-        sql.add(" ORDER BY json_extract(i.parsed, ?)" + direction, *path);
+        // Dates by instant first; other values have no instant (NULL) and keep their
+        // own order among themselves, as missing fields do.
+        sql.add(" ORDER BY " + field_instant() + direction + ", json_extract(i.parsed, ?)" +
+                    direction,
+                *path, *path);
     } else {
         return SearchError{"cannot order by '" + order.field +
                            "': give created, updated or a field path"};

@@ -14,7 +14,8 @@
 
 namespace roost::storage {
 
-// `title contains "roost" and published > "2024-01-01" order by published desc limit 20`.
+// `title contains "roost" and published > "2024-01-01T00:00:00Z" order by published desc
+// limit 20`.
 // The profile is left for the caller to fill unless the text names one (profile:"x").
 pubsub::ParsedSearch parse_search_query(std::string_view text);
 

@@ -1,5 +1,6 @@
-// The pubsub store's search: fields compared by type, full-text over parsed text only,
-// items without parsed data, ordering, paging, limits, errors and injections.
+// The pubsub store's search: fields compared by type, dates as instants, full-text over
+// parsed text only (and what it makes of unicode), items without parsed data, ordering,
+// paging, limits, errors and injections.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -205,4 +206,145 @@ TEST_CASE("a NUL byte in full-text words separates them and never breaks a searc
     auto result = cache.store.search(in(ProfileScope::only("alice"), "birds\0nest"s));
     REQUIRE(result.ok());
     CHECK(hit_ids(result) == Ids{"p1"});
+}
+
+namespace {
+
+// Published dates as feeds write them: offsets, fractions, and values that are no date.
+Cache& with_dates(Cache& cache) {
+    std::vector<StoredItem> posts{
+        item("d1", 1, {{"published", "2026-06-01T13:30:00+02:00"}}),    // 11:30Z
+        item("d2", 2, {{"published", "2026-06-01T11:00:00-03:00"}}),    // 14:00Z
+        item("d3", 3, {{"published", "2026-06-01T12:00:00.500Z"}}),
+        item("d4", 4, {{"published", "2026-06-01T12:00:00Z"}}),
+        item("d5", 5, {{"published", "2026-06-01T12:00:00.000999Z"}}),  // 12:00:00.000Z
+        item("d6", 6, {{"published", "tomorrow"}}),
+        item("d7", 7, {{"published", "2026-06-01"}}),
+        item("d8", 8, {{"published", "2026-13-01T00:00:00Z"}}),
+        item("d9", 9, {{"published", 1780315300}}),
+    };
+    cache.store.upsert_items(kBlog, posts);
+    return cache;
+}
+
+// The ids a query typed by a user finds among alice's items, in creation order unless
+// it says otherwise.
+Ids found(Cache& cache, const std::string& text) {
+    auto parsed = cache.store.parse_search(text);
+    if (!parsed.ok()) FAIL(parsed.error->message);
+    SearchQuery query = *parsed.query;
+    query.scope = ProfileScope::only("alice");
+    if (text.find("order by") == std::string::npos) query.order = {"created", false};
+    auto result = cache.store.search(query);
+    if (result.error) FAIL(result.error->message);
+    return hit_ids(result);
+}
+
+}  // namespace
+
+TEST_CASE("dates compare as instants, whatever their offsets and fractions") {
+    Cache cache;
+    with_dates(cache);
+    CHECK(found(cache, R"(published > "2026-06-01T12:00:00Z")") == Ids{"d2", "d3"});
+    CHECK(found(cache, R"(published >= "2026-06-01T12:00:00Z")") == Ids{"d2", "d3", "d4", "d5"});
+    CHECK(found(cache, R"(published < "2026-06-01T12:00:00Z")") == Ids{"d1"});
+    CHECK(found(cache, R"(published <= "2026-06-01T12:00:00Z")") == Ids{"d1", "d4", "d5"});
+    // Millisecond precision: .000999 is 12:00:00.000, and .5 is 12:00:00.500.
+    CHECK(found(cache, R"(published == "2026-06-01T14:00:00+02:00")") == Ids{"d4", "d5"});
+    CHECK(found(cache, R"(published = "2026-06-01T12:00:00.5Z")") == Ids{"d3"});
+    CHECK(found(cache, R"(published != "2026-06-01T12:00:00Z")") == Ids{"d1", "d2", "d3"});
+    CHECK(found(cache, R"(published > "2026-06-01T13:59:59.999Z")") == Ids{"d2"});
+}
+
+TEST_CASE("values that are no date match no date comparison, and break nothing") {
+    Cache cache;
+    with_dates(cache);
+    const Ids dates{"d1", "d2", "d3", "d4", "d5"};
+    CHECK(found(cache, R"(published > "0000-01-01T00:00:00Z")") == dates);
+    CHECK(found(cache, R"(published < "9999-12-31T23:59:59Z")") == dates);
+    // Compared as written, they are still there.
+    CHECK(found(cache, R"(published == "tomorrow")") == Ids{"d6"});
+    CHECK(found(cache, R"(published == "2026-06-01")") == Ids{"d7"});
+    CHECK(found(cache, R"(published > 1780315200)") == Ids{"d9"});
+    CHECK(found(cache, R"(published contains "2026-13")") == Ids{"d8"});
+}
+
+TEST_CASE("ordering by a date field orders by instant") {
+    Cache cache;
+    with_dates(cache);
+    // As text the order would be d2 (11:00-03:00), d3, d5, d4, d1 (13:30+02:00).
+    CHECK(found(cache, R"(published >= "2000-01-01T00:00:00Z" order by published)") ==
+          Ids{"d1", "d5", "d4", "d3", "d2"});
+    // Values without an instant follow the dates when descending, in their own order
+    // (SQLite's: text before numbers), like missing fields.
+    CHECK(found(cache, "order by published desc") ==
+          Ids{"d2", "d3", "d4", "d5", "d1", "d6", "d8", "d7", "d9"});
+}
+
+TEST_CASE("a date that is wrong in a query is an error, not an empty answer") {
+    Cache cache;
+    with_dates(cache);
+    auto parsed = cache.store.parse_search(R"(published > "2026-13-01T00:00:00Z")");
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.error->message.find("the month must be 01 to 12") != std::string::npos);
+    auto result = where(cache, "title", SearchOp::Contains, "2026-13-01T00:00:00Z");
+    CHECK(result.ok());
+}
+
+namespace {
+
+// Texts in several scripts, for what the unicode61 tokenizer makes of them.
+Cache& with_unicode(Cache& cache) {
+    std::vector<StoredItem> texts{
+        item("u1", 1, nullptr, "un café au lait"),
+        item("u2", 2, nullptr, "CAFE NOIR"),
+        item("u3", 3, nullptr, "naïve Øresund straße Łódź"),
+        item("u4", 4, nullptr, "東京タワーに行く 2026"),
+        item("u5", 5, nullptr, "party🎉time"),
+        item("u6", 6, nullptr, "🎉 launch"),
+    };
+    cache.store.upsert_items(kBlog, texts);
+    return cache;
+}
+
+// What `fts:"words"` finds, typed as a user would.
+Ids text_search(Cache& cache, const std::string& words) {
+    return found(cache, "fts:\"" + words + "\"");
+}
+
+}  // namespace
+
+TEST_CASE("full-text folds case and accents, not letters of their own") {
+    Cache cache;
+    with_unicode(cache);
+    CHECK(text_search(cache, "cafe") == Ids{"u1", "u2"});
+    CHECK(text_search(cache, "CAFÉ") == Ids{"u1", "u2"});
+    CHECK(text_search(cache, "NAIVE") == Ids{"u3"});
+    CHECK(text_search(cache, "łodz") == Ids{"u3"});  // ó folds, ł is a letter of its own
+    for (std::string unfolded : {"oresund", "strasse", "lodz"}) {
+        INFO(unfolded);
+        CHECK(text_search(cache, unfolded).empty());
+    }
+    CHECK(text_search(cache, "øresund straße") == Ids{"u3"});
+}
+
+TEST_CASE("full-text takes a run of CJK characters without spaces as one word") {
+    Cache cache;
+    with_unicode(cache);
+    CHECK(text_search(cache, "東京タワーに行く") == Ids{"u4"});
+    CHECK(text_search(cache, "東京").empty());
+    CHECK(text_search(cache, "タワー").empty());
+    CHECK(text_search(cache, "2026") == Ids{"u4"});
+}
+
+TEST_CASE("full-text takes emoji as spaces between words") {
+    Cache cache;
+    with_unicode(cache);
+    CHECK(text_search(cache, "party") == Ids{"u5"});
+    CHECK(text_search(cache, "time") == Ids{"u5"});
+    CHECK(text_search(cache, "party🎉time") == Ids{"u5"});
+    CHECK(text_search(cache, "party time") == Ids{"u5"});
+    CHECK(text_search(cache, "launch 🎉") == Ids{"u6"});
+    // Emoji alone are no word: nothing is found, and nothing fails.
+    CHECK(text_search(cache, "🎉").empty());
 }

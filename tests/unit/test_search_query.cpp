@@ -2,7 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
+#include <variant>
 
 using namespace roost::pubsub;
 using roost::storage::fts_match;
@@ -27,14 +29,14 @@ std::string error_of(const std::string& text) {
 }  // namespace
 
 TEST_CASE("the documented example parses into conditions, full-text, order and limit") {
-    auto query = parsed(R"(title contains "roost" and published > "2024-01-01" and )"
+    auto query = parsed(R"(title contains "roost" and published > "2024-01-01T00:00:00Z" and )"
                         R"(fts:"birds nest" order by published desc limit 20)");
     REQUIRE(query.conditions.size() == 2);
     CHECK(query.conditions[0].path == "title");
     CHECK(query.conditions[0].op == SearchOp::Contains);
     CHECK(query.conditions[0].value == "roost");
     CHECK(query.conditions[1].op == SearchOp::Gt);
-    CHECK(query.conditions[1].value == "2024-01-01");
+    CHECK(query.conditions[1].value == "2024-01-01T00:00:00Z");
     CHECK(query.text == "birds nest");
     CHECK(query.order.field == "published");
     CHECK(query.order.descending);
@@ -123,4 +125,71 @@ TEST_CASE("a NUL byte separates full-text words like a space") {
     using namespace std::string_literals;
     CHECK(fts_match("birds\0nest"s) == R"("birds" "nest")");
     CHECK(fts_match("\0\0"s).empty());
+}
+
+namespace {
+
+// The SQL and bound values of a query on alice's items.
+roost::storage::BoundSql sql_of(const std::string& text) {
+    SearchQuery query = parsed(text);
+    query.scope = ProfileScope::only("alice");
+    auto sql = roost::storage::search_sql(query);
+    if (auto* error = std::get_if<SearchError>(&sql)) FAIL(error->message);
+    return std::get<roost::storage::BoundSql>(sql);
+}
+
+bool binds(const roost::storage::BoundSql& sql, const roost::storage::SqlValue& value) {
+    return std::find(sql.params.begin(), sql.params.end(), value) != sql.params.end();
+}
+
+}  // namespace
+
+TEST_CASE("a DateTime value compares instants, bound as epoch milliseconds") {
+    for (const char* op : {"==", "!=", ">", ">=", "<", "<="}) {
+        INFO(op);
+        auto sql = sql_of(std::string("published ") + op + R"( "2026-06-01T14:00:00+02:00")");
+        CHECK(sql.sql.find(std::string("rfc3339_ms(json_extract(i.parsed, ?)) ") + op + " ?") !=
+              std::string::npos);
+        CHECK(binds(sql, std::int64_t{1780315200000}));
+        CHECK_FALSE(binds(sql, std::string("2026-06-01T14:00:00+02:00")));
+        CHECK(sql.sql.find("2026") == std::string::npos);
+    }
+}
+
+TEST_CASE("dates alone, other text, contains and in compare text as written") {
+    auto date_alone = sql_of(R"(published > "2024-01-01")");
+    CHECK(date_alone.sql.find("rfc3339_ms(json_extract") == std::string::npos);
+    CHECK(binds(date_alone, std::string("2024-01-01")));
+    auto contained = sql_of(R"(title contains "2026-06-01T12:00:00Z")");
+    CHECK(contained.sql.find("rfc3339_ms(json_extract") == std::string::npos);
+    CHECK(binds(contained, std::string("2026-06-01T12:00:00Z")));
+    CHECK(parsed(R"(title contains "2026-13-01T00:00:00Z")").conditions.size() == 1);
+    CHECK(parsed(R"(title in ["2026-13-01"])").conditions.size() == 1);
+}
+
+TEST_CASE("ordering by a field orders its dates by instant, then values by themselves") {
+    auto sql = sql_of("order by published desc");
+    CHECK(sql.sql.find("ORDER BY rfc3339_ms(json_extract(i.parsed, ?)) DESC, "
+                       "json_extract(i.parsed, ?) DESC, i.id DESC") != std::string::npos);
+    CHECK(binds(sql, std::string(R"($."published")")));
+}
+
+TEST_CASE("a value that begins like a date but is none is refused, with where and why") {
+    CHECK(error_of(R"(published > "2026-13-01T00:00:00Z")") ==
+          R"(search query at column 13: "2026-13-01T00:00:00Z" is not a valid date: )"
+          "the month must be 01 to 12");
+    CHECK(error_of(R"(published == "2026-06-01T12:00:00")").find("no time zone") !=
+          std::string::npos);
+    CHECK(error_of(R"(published <= "2026-06-01 12:00:00Z")").find("put 'T' between") !=
+          std::string::npos);
+    CHECK(error_of(R"(published != "2026-02-30")").find("that day does not exist") !=
+          std::string::npos);
+    // A query built without the parser gets the same answer from the SQL builder.
+    SearchQuery query;
+    query.scope = ProfileScope::only("alice");
+    query.conditions.push_back({"published", SearchOp::Lt, "2026-06-01T25:00:00Z"});
+    auto sql = roost::storage::search_sql(query);
+    REQUIRE(std::holds_alternative<SearchError>(sql));
+    CHECK(std::get<SearchError>(sql).message ==
+          R"(published <: "2026-06-01T25:00:00Z" is not a valid date: the hour must be 00 to 23)");
 }
