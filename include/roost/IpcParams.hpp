@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "roost/Ipc.hpp"
+#include "roost/Jid.hpp"
 
 namespace roost::ipc_params {
 
@@ -30,6 +31,25 @@ inline std::string string_param(const nlohmann::json& params, const char* name,
                                 bool required = false) {
     auto value = optional_string(params, name);
     if (!value && required) throw invalid(std::string("missing param \"") + name + "\"");
+    return value.value_or("");
+}
+
+// A JID, refused here when invalid so that it never reaches a server; absent or ""
+// is not given and gives "" (e.g. a profile's own PEP service).
+inline std::string jid_param(const nlohmann::json& params, const char* name) {
+    std::string value = string_param(params, name);
+    if (value.empty()) return value;
+    if (auto problem = jid_problem(value))
+        throw invalid(std::string("\"") + name + "\" is not a valid JID: " + *problem);
+    return value;
+}
+
+// A node name: a required one may not be empty (no server has a node ""); an optional
+// one given as "" is not given.
+inline std::string node_param(const nlohmann::json& params, bool required) {
+    auto value = optional_string(params, "node");
+    if (required && !value) throw invalid("missing param \"node\"");
+    if (required && value->empty()) throw invalid("\"node\" must not be empty");
     return value.value_or("");
 }
 

@@ -77,8 +77,12 @@ using XmppHandlerId = std::uint64_t;
 class Xmpp {
 public:
     virtual ~Xmpp() = default;
+    // A profile's client: nullptr until it first connects (see profiles()).
     virtual XmppClient* client(const std::string& profile) = 0;
     virtual std::vector<XmppClient*> clients() = 0;
+    // Every profile of the config, connected or not, in the config's order: what a
+    // request may name (roost/ProfileParam.hpp).
+    virtual std::vector<std::string> profiles() = 0;
 
     // Every incoming <message/> of every profile.
     using MessageHandler = std::function<void(XmppClient&, pugi::xml_node message)>;

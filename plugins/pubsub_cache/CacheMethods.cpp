@@ -6,6 +6,7 @@
 #include "plugins/pubsub_cache/CacheAnswer.hpp"
 #include "plugins/pubsub_cache/CachePlugin.hpp"
 #include "roost/IpcParams.hpp"
+#include "roost/ProfileParam.hpp"
 #include "roost/PubsubJson.hpp"
 
 namespace roost::cache {
@@ -16,22 +17,14 @@ using Reply = std::shared_ptr<RpcReply>;
 using Handler = void (*)(CachePlugin&, const json&, const Reply&);
 using namespace ipc_params;
 
-// Without "profile": the only profile the daemon has, else "default".
-std::string profile_param(CachePlugin& plugin, const json& params) {
-    std::string profile = string_param(params, "profile");
-    if (!profile.empty()) return profile;
-    auto clients = plugin.host().xmpp().clients();
-    return clients.size() == 1 ? clients.front()->profile() : "default";
-}
-
 pubsub::ProfileScope scope_param(CachePlugin& plugin, const json& params) {
     if (params.value("all_profiles", false)) return pubsub::ProfileScope::all();
-    return pubsub::ProfileScope::only(profile_param(plugin, params));
+    return pubsub::ProfileScope::only(profile_param(plugin.host().xmpp(), params));
 }
 
 pubsub::NodeKey key_param(CachePlugin& plugin, const json& params) {
-    return plugin.node_key(profile_param(plugin, params), string_param(params, "service"),
-                           string_param(params, "node", true));
+    return plugin.node_key(profile_param(plugin.host().xmpp(), params),
+                           jid_param(params, "service"), node_param(params, true));
 }
 
 std::string where(const pubsub::NodeKey& key) {

@@ -3,6 +3,7 @@
 
 #include "plugins/xep_0060/PubsubPlugin.hpp"
 #include "roost/IpcParams.hpp"
+#include "roost/ProfileParam.hpp"
 #include "roost/PubsubJson.hpp"
 #include "roost/Xml.hpp"
 
@@ -34,15 +35,12 @@ Fields fields_param(const json& params, const char* name) {
     return fields;
 }
 
-// Without "profile": the only connected profile, else "default".
+// A profile that exists (roost/ProfileParam.hpp) and is connected, and a service and node
+// that are valid: nothing invalid goes out to the server.
 Target target_param(PubsubPlugin& plugin, const json& params, bool node_required = true) {
     if (!params.is_object()) throw invalid("params must be an object");
-    Target target{string_param(params, "profile"), string_param(params, "service"),
-                  string_param(params, "node", node_required)};
-    if (target.profile.empty()) {
-        auto clients = plugin.host().xmpp().clients();
-        target.profile = clients.size() == 1 ? clients.front()->profile() : "default";
-    }
+    Target target{profile_param(plugin.host().xmpp(), params), jid_param(params, "service"),
+                  node_param(params, node_required)};
     if (!plugin.client(target.profile))
         throw RpcError{rpc_error::kUnavailable,
                        "profile " + target.profile + " is not connected (see roost profile list)"};

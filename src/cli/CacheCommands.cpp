@@ -42,7 +42,7 @@ struct Options {
 };
 
 void add_profile(CLI::App& command, Options& o, bool all) {
-    command.add_option("--profile", o.profile, "profile (default: the only one, or \"default\")");
+    command.add_option("--profile", o.profile, kProfileHelp);
     if (all) command.add_flag("--all-profiles", o.all_profiles, "every profile, not just one");
 }
 

@@ -2,6 +2,7 @@
 #include "src/cli/CliContext.hpp"
 
 #include "roost/Ipc.hpp"
+#include "src/cli/ParseErrors.hpp"
 #include "src/ipc/IpcClient.hpp"
 
 #include <iostream>
@@ -42,6 +43,10 @@ int run_command(const std::function<void()>& body) {
         if (e.code() == rpc_error::kUnavailable) return kUnavailable;
         if (e.code() == rpc_error::kInvalidParams) return kUsage;
         return kFailed;
+    } catch (const CLI::ParseError& e) {
+        // A bad option value found while running (e.g. --option without '=').
+        std::cerr << parse_error_line("roost", e) << "\n";
+        return kUsage;
     } catch (const std::exception& e) {
         std::cerr << "roost: " << e.what() << "\n";
         return kFailed;

@@ -20,6 +20,11 @@ enum Exit : int {
     kUnavailable = 5,       // e.g. the profile is not connected
 };
 
+// The help of --profile wherever a command acts on one profile; the rule itself is the
+// daemon's (include/roost/ProfileParam.hpp).
+inline constexpr const char* kProfileHelp =
+    "profile (default: the only configured one; required when there are several)";
+
 struct CliContext {
     std::filesystem::path socket;
     bool json = false;

@@ -27,7 +27,7 @@ struct Options {
 };
 
 void add_target(CLI::App& command, Options& o, bool node_required = true) {
-    command.add_option("--profile", o.profile, "profile (default: the only one, or \"default\")");
+    command.add_option("--profile", o.profile, kProfileHelp);
     command.add_option("--service", o.service, "pubsub service JID (default: your own PEP)");
     auto* node = command.add_option("--node", o.node, "node name");
     if (node_required) node->required();

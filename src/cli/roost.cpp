@@ -3,6 +3,7 @@
 #include "src/cli/CacheCommands.hpp"
 #include "src/cli/CliContext.hpp"
 #include "src/cli/CoreCommands.hpp"
+#include "src/cli/ParseErrors.hpp"
 #include "src/cli/PubsubCommands.hpp"
 #include "src/core/XdgPaths.hpp"
 
@@ -30,7 +31,7 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e) == 0 ? kOk : kUsage;
+        return report_parse_error(app, e, "roost", kUsage);
     }
     return exit_code;
 }

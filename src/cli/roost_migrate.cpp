@@ -1,5 +1,6 @@
 // roost-migrate: inspects and changes the schema version of a Roost database.
 // Exit codes are documented in doc/migrations.md and stable for scripts.
+#include "src/cli/ParseErrors.hpp"
 #include "src/core/XdgPaths.hpp"
 #include "src/storage/Backup.hpp"
 #include "src/storage/Database.hpp"
@@ -205,7 +206,7 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e) == 0 ? kOk : kUsage;
+        return roost::cli::report_parse_error(app, e, "roost-migrate", kUsage);
     }
 
     try {

@@ -29,6 +29,12 @@ std::vector<XmppClient*> Clients::clients() {
     return all;
 }
 
+std::vector<std::string> Clients::profiles() {
+    std::vector<std::string> names;
+    for (const auto& profile : profiles_) names.push_back(profile.name);
+    return names;
+}
+
 XmppHandlerId Clients::on_message(MessageHandler handler) {
     message_handlers_[next_handler_] = std::move(handler);
     return next_handler_++;

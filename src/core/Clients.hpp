@@ -23,6 +23,7 @@ class Clients final : public Xmpp {
 
     XmppClient* client(const std::string& profile) override;
     std::vector<XmppClient*> clients() override;
+    std::vector<std::string> profiles() override;
     XmppHandlerId on_message(MessageHandler handler) override;
     XmppHandlerId on_connection(ConnectionHandler handler) override;
     void remove_handler(XmppHandlerId id) override;

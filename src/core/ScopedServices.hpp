@@ -39,6 +39,7 @@ public:
 
     XmppClient* client(const std::string& profile) override { return target_.client(profile); }
     std::vector<XmppClient*> clients() override { return target_.clients(); }
+    std::vector<std::string> profiles() override { return target_.profiles(); }
     XmppHandlerId on_message(MessageHandler handler) override;
     XmppHandlerId on_connection(ConnectionHandler handler) override;
     void remove_handler(XmppHandlerId id) override;

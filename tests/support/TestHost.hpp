@@ -40,6 +40,7 @@ class TestXmpp final : public Xmpp {
 public:
     XmppClient* client(const std::string&) override { return nullptr; }
     std::vector<XmppClient*> clients() override { return {}; }
+    std::vector<std::string> profiles() override { return {}; }
     XmppHandlerId on_message(MessageHandler handler) override;
     XmppHandlerId on_connection(ConnectionHandler handler) override;
     void remove_handler(XmppHandlerId id) override;
