@@ -29,6 +29,13 @@ inline constexpr const char* kPluginName = "xep_0060";
 // keep that to a few pages.
 inline constexpr int kWholeNodePageSize = 1000;
 
+// A server that rejects a <set/> in get-items, where Prosody 0.12 ignores it: it is
+// asked again without one.
+inline bool refuses_rsm(const XmppError& error) {
+    return error.kind == XmppError::Kind::Remote &&
+           (error.condition == "feature-not-implemented" || error.condition == "bad-request");
+}
+
 // XEP-0059 result set management, as asked.
 struct RsmRequest {
     std::optional<int> max;

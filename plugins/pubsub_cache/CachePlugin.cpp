@@ -44,6 +44,11 @@ std::optional<int> max_items_in(const pubsub::NodeConfiguration& configuration) 
     return std::nullopt;
 }
 
+// Every item of the node, as a sync fetches it.
+bool reads_whole_node(const pubsub::GetItemsRequest& request) {
+    return request.item_ids.empty() && !request.max_items && !request.rsm;
+}
+
 bool same_ascii_case_insensitive(std::string_view a, std::string_view b) {
     return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
         return std::tolower(static_cast<unsigned char>(x)) ==
@@ -97,7 +102,11 @@ TriggerDecision CachePlugin::on_get_items(pubsub::GetItemsContext& context) {
         node && node->sync_state == pubsub::SyncState::Partial && node->subscribed)
         return TriggerDecision::Continue;
     if (auto analyser = analysers_.by_node(key.service, key.node)) {
-        if (analyser->to_sync) start_sync(key, std::move(analyser), false, {});
+        if (!analyser->to_sync) return TriggerDecision::Continue;
+        if (reads_whole_node(request))
+            sync_from_answer(context, key, std::move(analyser));
+        else
+            start_sync(key, std::move(analyser), false, {});
         return TriggerDecision::Continue;
     }
     watch_first_answer(context);
@@ -121,6 +130,15 @@ void CachePlugin::watch_first_answer(pubsub::GetItemsContext& context) {
     };
 }
 
+void CachePlugin::sync_from_answer(pubsub::GetItemsContext& context, const pubsub::NodeKey& key,
+                                   std::optional<pubsub::Analyser> analyser) {
+    std::weak_ptr<NodeSync> node_sync = start_sync(key, std::move(analyser), false, {}, false);
+    context.reply = [node_sync, reply = std::move(context.reply)](pubsub::GetItemsAnswer answer) {
+        if (auto running = node_sync.lock()) running->take_answer(answer);
+        reply(std::move(answer));
+    };
+}
+
 void CachePlugin::sync(const pubsub::NodeKey& key, bool explicit_sync, SyncDone done) {
     std::optional<pubsub::Analyser> analyser;
     if (auto node = store().node_state(key); node && !node->analyser.empty())
@@ -129,17 +147,20 @@ void CachePlugin::sync(const pubsub::NodeKey& key, bool explicit_sync, SyncDone 
     start_sync(key, std::move(analyser), explicit_sync, std::move(done));
 }
 
-void CachePlugin::start_sync(const pubsub::NodeKey& key, std::optional<pubsub::Analyser> analyser,
-                             bool explicit_sync, SyncDone done) {
+std::shared_ptr<NodeSync> CachePlugin::start_sync(const pubsub::NodeKey& key,
+                                                  std::optional<pubsub::Analyser> analyser,
+                                                  bool explicit_sync, SyncDone done, bool fetch) {
     if (auto running = syncs_.find(key); running != syncs_.end()) {
         if (done) running->second->add_waiter(std::move(done));
-        return;
+        return running->second;
     }
     SyncServices services{*host_, *api_, analysers_, max_items_per_node_};
     auto node_sync = std::make_shared<NodeSync>(services, key, std::move(analyser), explicit_sync);
     if (done) node_sync->add_waiter(std::move(done));
     syncs_[key] = node_sync;
-    node_sync->start([this, key](const SyncOutcome& outcome) { on_sync_done(key, outcome); });
+    node_sync->start([this, key](const SyncOutcome& outcome) { on_sync_done(key, outcome); },
+                     fetch);
+    return node_sync;
 }
 
 void CachePlugin::on_sync_done(const pubsub::NodeKey& key, const SyncOutcome& outcome) {

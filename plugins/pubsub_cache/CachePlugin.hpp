@@ -60,8 +60,13 @@ class CachePlugin final : public Plugin, public pubsub::AnalyserRegistry {
 
     TriggerDecision on_get_items(pubsub::GetItemsContext& context);
     void watch_first_answer(pubsub::GetItemsContext& context);
-    void start_sync(const pubsub::NodeKey& key, std::optional<pubsub::Analyser> analyser,
-                    bool explicit_sync, SyncDone done);
+    // Syncs the node from the answer to the read of `context` (one fetch for both).
+    void sync_from_answer(pubsub::GetItemsContext& context, const pubsub::NodeKey& key,
+                          std::optional<pubsub::Analyser> analyser);
+    // The sync of `key`: the running one, or a new one (see NodeSync::start for `fetch`).
+    std::shared_ptr<NodeSync> start_sync(const pubsub::NodeKey& key,
+                                         std::optional<pubsub::Analyser> analyser,
+                                         bool explicit_sync, SyncDone done, bool fetch = true);
     void on_sync_done(const pubsub::NodeKey& key, const SyncOutcome& outcome);
     void schedule_retry(const pubsub::NodeKey& key);
     // Keeps the node's pubsub#max_items (when the server shows it) for events to apply.

@@ -14,13 +14,6 @@
 namespace roost::cache {
 namespace {
 
-// A server that rejects a <set/> in get-items, instead of ignoring it as Prosody 0.12
-// does, is asked once more without one.
-bool rejects_rsm(const XmppError& error) {
-    return error.kind == XmppError::Kind::Remote &&
-           (error.condition == "feature-not-implemented" || error.condition == "bad-request");
-}
-
 // Conditions that asking again will not change (RFC 6120 §8.3.3, XEP-0060 §6.5.9): a
 // node the server refuses or does not have is not kept, and not retried.
 bool is_permanent(const XmppError& error) {
@@ -46,8 +39,9 @@ NodeSync::NodeSync(SyncServices services, pubsub::NodeKey key,
       analyser_(std::move(analyser)),
       explicit_sync_(explicit_sync) {}
 
-void NodeSync::start(SyncDone done) {
+void NodeSync::start(SyncDone done, bool fetch) {
     done_ = std::move(done);
+    fetch_ = fetch;
     started_ms_ = now_ms();
     auto& store = services_.host.pubsub_store();
     if (analyser_) store.set_node(key_, analyser_->name, analyser_->type, analyser_->subtype);
@@ -60,12 +54,26 @@ void NodeSync::start(SyncDone done) {
             if (!self) return;
             if (error) self->subscribe_error_ = error->message();
             self->subscribed_ = !error;
+            self->subscription_answered_ = true;
+            if (self->early_answer_) {
+                self->receive(std::move(*self->early_answer_), false);
+                return;
+            }
             // The last page first: "<before/>" means the same to every server that
             // pages, and a node's newest items are the ones a cap keeps. No RSM
             // support is announced by ejabberd 23.01, which pages all the same, so
             // every server is asked this way.
-            self->request(std::string());
+            if (self->fetch_) self->request(std::string());
         });
+}
+
+void NodeSync::take_answer(const pubsub::GetItemsAnswer& answer) {
+    if (finished_ || fetch_) return;
+    // A whole-node read is every item of the node, as one unpaged request would be.
+    if (subscription_answered_)
+        receive(answer, false);
+    else
+        early_answer_ = answer;
 }
 
 void NodeSync::request(std::optional<std::string> before) {
@@ -83,6 +91,7 @@ void NodeSync::request(std::optional<std::string> before) {
         request.rsm = std::move(rsm);
     }
     // Without rsm, ids or max_items: every item of the node, with no limit.
+    ++requests_;
     std::weak_ptr<NodeSync> weak = weak_from_this();
     services_.api.get_items_from_server(request, [weak, paged](pubsub::GetItemsAnswer answer) {
         if (auto self = weak.lock(); self && !self->finished_)
@@ -154,7 +163,7 @@ void NodeSync::store_later(PageToStore page, bool last) {
 }
 
 void NodeSync::fail(const XmppError& error, bool paged) {
-    if (paged && pages_ == 0 && rejects_rsm(error)) {
+    if (paged && pages_ == 0 && pubsub::refuses_rsm(error)) {
         request(std::nullopt);
         return;
     }
@@ -254,7 +263,7 @@ void NodeSync::finish(SyncOutcome outcome) {
                               key_.node, key_.service.empty() ? "own PEP" : key_.service,
                               key_.profile,
                               outcome.state ? pubsub::to_string(*outcome.state) : "not cached",
-                              outcome.items, pages_,
+                              outcome.items, requests_,
                               outcome.reason.empty() ? "" : ": " + outcome.reason);
     if (done_) done_(outcome);  // may drop this sync: keep it alive through the call
 }

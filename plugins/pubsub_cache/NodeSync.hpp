@@ -56,7 +56,11 @@ class NodeSync : public std::enable_shared_from_this<NodeSync> {
     NodeSync(SyncServices services, pubsub::NodeKey key, std::optional<pubsub::Analyser> analyser,
              bool explicit_sync);
 
-    void start(SyncDone done);
+    // Subscribes, then fetches the node. Without `fetch`, the node's items are the
+    // answer to a whole-node read already on its way, passed to take_answer(): one
+    // fetch serves the read and the sync (the subscription leaves first all the same).
+    void start(SyncDone done, bool fetch = true);
+    void take_answer(const pubsub::GetItemsAnswer& answer);
     const pubsub::NodeKey& key() const { return key_; }
     // Work to run once the sync ended, in the order given (events of this node).
     void defer(std::function<void()> work) { deferred_.push_back(std::move(work)); }
@@ -94,10 +98,14 @@ class NodeSync : public std::enable_shared_from_this<NodeSync> {
     pubsub::NodeKey key_;
     std::optional<pubsub::Analyser> analyser_;
     bool explicit_sync_;
+    bool fetch_ = true;
+    bool subscription_answered_ = false;
+    std::optional<pubsub::GetItemsAnswer> early_answer_;  // came before the subscription's
     bool subscribed_ = false;
     std::string subscribe_error_;  // why not, for the log once items are cached
     std::int64_t started_ms_ = 0;
     int pages_ = 0;                    // answers received
+    int requests_ = 0;                 // sent by this sync
     int asked_max_ = 0;                // the page size of the request in flight
     int received_ = 0;                 // items the server sent
     int held_ = 0;                     // of those, kept (within the cap)

@@ -17,6 +17,10 @@ void ItemsFetch::start(XmppClient& client, RsmSupport& rsm_support,
         fetch->send(std::nullopt);
         return;
     }
+    if (!r.rsm) {
+        fetch->fetch_everything();
+        return;
+    }
     std::string service = r.service;
     rsm_support.query(client, service, [fetch](bool supported) { fetch->begin(supported); });
 }
@@ -28,14 +32,16 @@ ItemsFetch::ItemsFetch(XmppClient& client, RsmSupport& rsm_support,
       request_(std::move(request)),
       done_(std::move(done)) {}
 
+void ItemsFetch::fetch_everything() {
+    // The last page first, whatever disco#info says: ejabberd 23.01 pages without
+    // announcing RSM, a server that does not page answers everything at once, and the
+    // answer's <set/> (or its absence) teaches RsmSupport which kind the service is.
+    everything_ = true;
+    backwards_ = true;
+    send(last_page(kFullPageSize));
+}
+
 void ItemsFetch::begin(bool supports_rsm) {
-    if (!request_.rsm) {
-        everything_ = true;
-        backwards_ = supports_rsm;
-        if (supports_rsm) send(last_page(kFullPageSize));
-        else send(std::nullopt);
-        return;
-    }
     const auto& rsm = *request_.rsm;
     bool only_max = !rsm.after && !rsm.before && !rsm.index;
     // Without RSM a bare page size is the nearest XEP-0060 asks for: the newest max items.
@@ -58,6 +64,11 @@ void ItemsFetch::send(const std::optional<pubsub::RsmRequest>& rsm) {
 
 void ItemsFetch::receive(IqAnswer answer) {
     if (!answer.ok()) {
+        if (everything_ && backwards_ && pages_.empty() && pubsub::refuses_rsm(*answer.error)) {
+            backwards_ = false;
+            send(std::nullopt);
+            return;
+        }
         finish(answer.error);
         return;
     }
@@ -72,6 +83,10 @@ void ItemsFetch::receive(IqAnswer answer) {
     // An unasked-for <set/>: the server cut the answer short; the rest is before the
     // page it sent when that does not start at 0, after it otherwise.
     if (pages_.empty() && !backwards_ && page.rsm) backwards_ = page.rsm->first_index.value_or(0) > 0;
+    // A server that answers "<before/>" with its first page: its pages go forwards.
+    if (pages_.empty() && backwards_ && page.rsm && page.rsm->first_index == 0 &&
+        page.rsm->count && *page.rsm->count > static_cast<int>(page.items.size()))
+        backwards_ = false;
     auto next = everything_ ? next_page(page) : std::nullopt;
     total_ += page.items.size();
     pages_.push_back(std::move(page));

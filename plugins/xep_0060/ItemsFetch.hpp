@@ -1,6 +1,6 @@
 // ItemsFetch: one get-items workflow against a server: a single request, or, to get
-// everything, RSM pages where the service supports RSM and one unlimited request
-// where it does not, following any RSM <set/> the server sends unasked.
+// everything, RSM pages from the last backwards (one answer where the server ignores
+// RSM, one unlimited request where it refuses it), following any <set/> it sends.
 #pragma once
 
 #include "plugins/xep_0060/RsmSupport.hpp"
@@ -31,7 +31,8 @@ public:
                pubsub::GetItemsCallback done);
 
 private:
-    void begin(bool supports_rsm);
+    void fetch_everything();
+    void begin(bool supports_rsm);  // a request with RSM
     void send(const std::optional<pubsub::RsmRequest>& rsm);
     void receive(IqAnswer answer);
     // The next page to ask for when getting everything, if any.

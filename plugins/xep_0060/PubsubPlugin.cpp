@@ -47,6 +47,7 @@ void PubsubPlugin::start(Host& host) {
 }
 
 void PubsubPlugin::stop() {
+    *alive_ = false;
     unregister_ipc_methods(*this);
     host_->xmpp().remove_handler(message_handler_);
     host_->xmpp().remove_handler(connection_handler_);
@@ -137,8 +138,10 @@ void PubsubPlugin::publish(const Target& target, const std::string& item_id,
 
 void PubsubPlugin::retract(const Target& target, const std::vector<std::string>& item_ids,
                            pubsub::DoneCallback done) {
+    Event retracted{Event::Kind::Items, target.service, target.node, {}, item_ids, {}};
     send_done(target, "set", retract_request(target.node, item_ids),
-              describe("retract from", target, client(target.profile)), std::move(done));
+              describe("retract from", target, client(target.profile)),
+              announcing(target, std::move(retracted), std::move(done)));
 }
 
 void PubsubPlugin::subscriptions(const Target& target,
@@ -159,12 +162,16 @@ void PubsubPlugin::create_node(const Target& target, const Fields& config,
 
 void PubsubPlugin::delete_node(const Target& target, pubsub::DoneCallback done) {
     send_done(target, "set", delete_request(target.node),
-              describe("delete node", target, client(target.profile)), std::move(done));
+              describe("delete node", target, client(target.profile)),
+              announcing(target, {Event::Kind::Delete, target.service, target.node, {}, {}, {}},
+                         std::move(done)));
 }
 
 void PubsubPlugin::purge_node(const Target& target, pubsub::DoneCallback done) {
     send_done(target, "set", purge_request(target.node),
-              describe("purge node", target, client(target.profile)), std::move(done));
+              describe("purge node", target, client(target.profile)),
+              announcing(target, {Event::Kind::Purge, target.service, target.node, {}, {}, {}},
+                         std::move(done)));
 }
 
 void PubsubPlugin::configuration(const Target& target, ResultCallback<Fields> done) {
@@ -201,6 +208,15 @@ void PubsubPlugin::send_done(const Target& target, const char* type, const std::
                              const std::string& what, pubsub::DoneCallback done) {
     send(target, type, payload, what,
          [done = std::move(done)](IqAnswer answer) { done(std::move(answer.error)); });
+}
+
+pubsub::DoneCallback PubsubPlugin::announcing(const Target& target, Event event,
+                                              pubsub::DoneCallback done) {
+    return [this, alive = alive_, profile = target.profile, event = std::move(event),
+            done = std::move(done)](std::optional<XmppError> error) mutable {
+        if (!error && *alive) dispatch_event(profile, std::move(event));
+        done(std::move(error));
+    };
 }
 
 void PubsubPlugin::handle_message(XmppClient& client, pugi::xml_node message) {

@@ -79,8 +79,14 @@ private:
                    const std::string& what, pubsub::DoneCallback done);
     void handle_message(XmppClient& client, pugi::xml_node message);
     void dispatch_event(const std::string& profile, Event event);
+    // `done`, after the triggers of `event` once the request succeeded: what the account
+    // changes itself is known without a notification, which servers do not always send
+    // (ejabberd's PEP nodes notify neither deletions nor purges by default). Handlers
+    // take an event that comes as well as a repeat.
+    pubsub::DoneCallback announcing(const Target& target, Event event, pubsub::DoneCallback done);
 
     Host* host_ = nullptr;
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // false once stopped
     RsmSupport rsm_support_;
     XmppHandlerId message_handler_ = 0;
     XmppHandlerId connection_handler_ = 0;

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -190,4 +191,26 @@ TEST_CASE("ejabberd: a purge during a sync of pages ends it; the node is not lef
     CHECK(f.roost->get(bobs)["from_cache"] == false);  // a read goes to the server...
     REQUIRE(f.roost->wait_state(bobs, "completed"));   // ...and resyncs it whole
     CHECK(f.roost->cached_ids(bobs).size() == kBig);
+}
+
+TEST_CASE("ejabberd: what one does to one's own PEP node reaches the cache at once, though "
+          "ejabberd sends no event of a deletion or a purge there") {
+    auto& f = fixture();
+    json own = CacheClient::target("alice", "", std::string(kMicroblog) + ":own");
+    json create = own;
+    create["config"] = {{"pubsub#max_items", "10"}};  // PEP keeps 1 item by default
+    f.roost->call("pubsub.node.create", create);
+    for (int n = 0; n < 3; ++n) f.roost->publish(own, post_id(n), atom_post(n));
+    f.roost->get(own);
+    REQUIRE_MESSAGE(f.roost->wait_state(own, "completed"), f.daemon->log());
+    REQUIRE(f.roost->cached_ids(own).size() == 3);
+
+    json retract = own;
+    retract["item"] = post_id(0);
+    f.roost->call("pubsub.retract", retract);
+    CHECK(f.roost->cached_ids(own) == std::set<std::string>{post_id(1), post_id(2)});
+    f.roost->call("pubsub.node.purge", own);
+    CHECK(f.roost->cached_ids(own).empty());
+    f.roost->call("pubsub.node.delete", own);
+    CHECK(f.roost->node_state(own).is_null());
 }

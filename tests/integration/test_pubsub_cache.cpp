@@ -90,6 +90,9 @@ TEST_CASE(
     CHECK(state["analyser"] == "xep_0277");
     CHECK(state["type"] == "blog");
     CHECK(state["subscribed"] == true);
+    // One fetch served the read and the sync: the sync itself asked for nothing.
+    CHECK(f.daemon->log().find("(" + std::to_string(kPostCount + 1) + " items, 0 requests)") !=
+          std::string::npos);
 
     auto [server_code, server] = f.cli_get({"--no-cache"});
     REQUIRE(server_code == 0);

@@ -9,6 +9,7 @@
 #include "roost/Pubsub.hpp"
 #include "src/core/PluginHost.hpp"
 #include "tests/support/TempDir.hpp"
+#include "tests/support/RunUntil.hpp"
 #include "tests/support/TestHost.hpp"
 
 using namespace roost;
@@ -66,9 +67,12 @@ TEST_CASE("xep_0277's analysers make the pubsub cache keep blogs, comments and A
     }
     CHECK(backend.xmpp.features.contains(kNotifyFeature));
 
-    // Nobody is connected, so each sync ends in error, but the node keeps its analyser.
+    // A whole-node read of a node wanted by its name syncs it from the read's answer
+    // (one fetch for both), stored on the next reactor turns.
     read(backend, "urn:xmpp:microblog:0");
+    roost::test::run_for(backend.reactor, std::chrono::milliseconds(50));
     auto blog = node_info(backend, "urn:xmpp:microblog:0");
+    CHECK(blog.sync_state == pubsub::SyncState::Completed);
     CHECK(blog.analyser == "xep_0277");
     CHECK(blog.type == "blog");
     CHECK(blog.subtype.empty());
