@@ -148,12 +148,6 @@ bool has_edit(Fixture<Server>& f, const std::string& node, const std::string& id
     }
 }
 
-int count_of(const std::string& text, const std::string& what) {
-    int count = 0;
-    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
-    return count;
-}
-
 // o1 edited while roostd runs: the cache takes the server's order from then on.
 template <class Server>
 void edit_live(Fixture<Server>& f, const std::string& node, const Ids& expected, bool to_end) {
