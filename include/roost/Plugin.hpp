@@ -8,7 +8,7 @@ class Host;
 
 // Raised whenever a change to include/roost/ breaks plugins built against the old
 // headers; the host refuses to load a plugin built for another value.
-inline constexpr int kSdkAbiVersion = 2;  // 2: Xmpp::profiles()
+inline constexpr int kSdkAbiVersion = 2;  // 2: Xmpp::profiles(), PubsubStore's server order
 
 // One instance per daemon. Every method runs on the reactor thread.
 class Plugin {

@@ -83,7 +83,9 @@ struct UpsertResult {
     int unchanged = 0;  // stored again as they were: nothing touched
 };
 
-enum class ItemOrder { Creation, Modification };
+// Server: the node's order as its server gives it (each item's place, kept by syncs
+// and events); Creation and Modification: by the item's times in the cache.
+enum class ItemOrder { Server, Creation, Modification };
 
 // get_items(): XEP-0060 ids and max_items, then XEP-0059 paging over the result,
 // newest first. No limit unless max_items or rsm->max says so.
@@ -91,7 +93,7 @@ struct ItemsQuery {
     std::vector<std::string> ids;  // when set, only these
     std::optional<int> max_items;  // the max_items most recent items
     std::optional<RsmRequest> rsm;
-    ItemOrder order = ItemOrder::Creation;
+    ItemOrder order = ItemOrder::Server;
 };
 
 // Which profiles a maintenance call or a search touches: one, or all when asked for.
@@ -219,15 +221,23 @@ public:
     // Drops the node and its items; false when it was not cached.
     virtual bool drop_node(const NodeKey& key) = 0;
 
-    // Items. Storing an item again keeps its creation time and only moves its update
-    // time when its content changed.
+    // Items. Storing an item again keeps its creation time and its place in the node,
+    // and only moves its update time when its content changed. A new item goes after
+    // the node's last, in the order given.
     virtual UpsertResult upsert_items(const NodeKey& key, std::span<const StoredItem> items) = 0;
+    // The node's order as the server gave it, oldest first: the stored items get their
+    // places from it (an id listed twice takes its first place; ids not stored are
+    // ignored; stored ids not listed keep theirs). One statement.
+    virtual void set_server_order(const NodeKey& key, std::span<const std::string> ids) = 0;
+    // Moves these items after the node's last, in the order given, as a server that
+    // puts republished items at the end does; returns how many moved (the last stays).
+    virtual int move_to_end(const NodeKey& key, std::span<const std::string> ids) = 0;
     virtual int delete_items(const NodeKey& key, std::span<const std::string> ids) = 0;
     virtual int purge_items(const NodeKey& key) = 0;
-    // Keeps the `max_items` most recently updated items (as servers do with
-    // pubsub#max_items); returns how many went.
+    // Keeps the node's last `max_items` items in the server's order (servers drop the
+    // first ones past pubsub#max_items); returns how many went.
     virtual int trim_to_max_items(const NodeKey& key, int max_items) = 0;
-    virtual std::vector<std::string> item_ids(const NodeKey& key) = 0;  // oldest first
+    virtual std::vector<std::string> item_ids(const NodeKey& key) = 0;  // server's order
 
     // The stored XML, paged as XEP-0059 says; an `after`/`before` id the node does not
     // hold gives the error a server would (item-not-found).

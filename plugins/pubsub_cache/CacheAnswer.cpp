@@ -49,8 +49,9 @@ pubsub::ItemsQuery items_query(const pubsub::GetItemsRequest& request) {
     pubsub::ItemsQuery query;
     query.ids = request.item_ids;
     query.max_items = request.max_items;
-    query.order = request.order_by == "modification" ? pubsub::ItemOrder::Modification
-                                                     : pubsub::ItemOrder::Creation;
+    // Unless asked otherwise, the server's order: what the server would answer.
+    if (request.order_by == "creation") query.order = pubsub::ItemOrder::Creation;
+    if (request.order_by == "modification") query.order = pubsub::ItemOrder::Modification;
     return query;
 }
 

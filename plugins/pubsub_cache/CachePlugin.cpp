@@ -12,6 +12,7 @@
 #include "plugins/pubsub_cache/CacheAnswer.hpp"
 #include "plugins/pubsub_cache/CacheEvents.hpp"
 #include "plugins/pubsub_cache/CacheMethods.hpp"
+#include "plugins/pubsub_cache/NodeExtra.hpp"
 
 namespace roost::cache {
 namespace {
@@ -65,6 +66,7 @@ void CachePlugin::start(Host& host) {
     configuration_api_ = host.plugin_as<pubsub::NodeConfigurationApi>(pubsub::kPluginName);
     max_items_per_node_ = setting(host.settings(), "max_items_per_node", 0);
     first_retry_ = std::chrono::milliseconds(setting(host.settings(), "first_retry_ms", 5000));
+    republish_order_ = std::make_unique<RepublishOrder>(host, *api_, alive_);
     triggers_.push_back(host.triggers().add(
         pubsub::kGetItems,
         [this](TriggerContext& context, const TriggerResume&) {
@@ -178,7 +180,7 @@ void CachePlugin::on_sync_done(const pubsub::NodeKey& key, const SyncOutcome& ou
         outcome.state == pubsub::SyncState::Partial) {
         read_max_items(key);
         api_->supports_rsm(key.profile, key.service, [this, alive = alive_, key](bool pages) {
-            if (*alive) remember(key, kServerPages, pages);
+            if (*alive) remember(store(), key, kServerPages, pages);
         });
     }
     for (auto& waiter : node_sync->take_waiters()) waiter(outcome);
@@ -217,20 +219,9 @@ void CachePlugin::read_max_items(const pubsub::NodeKey& key) {
             // Not the owner: the server keeps max_items to itself; resyncs still
             // drop what it trimmed.
             auto max = error ? std::nullopt : max_items_in(configuration);
-            remember(key, kMaxItems, max ? nlohmann::json(*max) : nlohmann::json());
+            remember(store(), key, kMaxItems, max ? nlohmann::json(*max) : nlohmann::json());
             if (int keep = items_to_keep(key); keep > 0) store().trim_to_max_items(key, keep);
         });
-}
-
-void CachePlugin::remember(const pubsub::NodeKey& key, const char* name, nlohmann::json value) {
-    auto node = store().node_state(key);
-    if (!node) return;
-    nlohmann::json extra = node->extra.is_object() ? node->extra : nlohmann::json::object();
-    if (value.is_null())
-        extra.erase(name);
-    else
-        extra[name] = std::move(value);
-    store().set_extra(key, extra);
 }
 
 int CachePlugin::items_to_keep(const pubsub::NodeKey& key) {
@@ -308,7 +299,9 @@ void CachePlugin::add_event_handlers() {
             auto key = node_key(event.profile, event.service, event.node);
             if (published)
                 on_event(key, [this, key, items = event.items] {
+                    auto republished = republish_order_->held_before_last(key, items);
                     apply_published(store(), analysers_, key, items, items_to_keep(key));
+                    republish_order_->place(key, std::move(republished));
                 });
             else
                 on_event(key, [this, key, ids = event.retracted] {

@@ -12,6 +12,7 @@
 
 #include "plugins/pubsub_cache/Analysers.hpp"
 #include "plugins/pubsub_cache/NodeSync.hpp"
+#include "plugins/pubsub_cache/RepublishOrder.hpp"
 #include "roost/Analyser.hpp"
 #include "roost/Host.hpp"
 #include "roost/NodeConfiguration.hpp"
@@ -71,8 +72,6 @@ class CachePlugin final : public Plugin, public pubsub::AnalyserRegistry {
     void schedule_retry(const pubsub::NodeKey& key);
     // Keeps the node's pubsub#max_items (when the server shows it) for events to apply.
     void read_max_items(const pubsub::NodeKey& key);
-    // Sets (null: removes) one field of the node's extra JSON, if the node is cached.
-    void remember(const pubsub::NodeKey& key, const char* name, nlohmann::json value);
     // How many items the node may keep: its max_items and our own cap; 0 for no limit.
     int items_to_keep(const pubsub::NodeKey& key);
     void on_connected(const std::string& profile);
@@ -85,6 +84,7 @@ class CachePlugin final : public Plugin, public pubsub::AnalyserRegistry {
     pubsub::PubsubApi* api_ = nullptr;
     pubsub::NodeConfigurationApi* configuration_api_ = nullptr;  // may be missing
     Analysers analysers_;
+    std::unique_ptr<RepublishOrder> republish_order_;
     int max_items_per_node_ = 0;
     std::chrono::milliseconds first_retry_{std::chrono::seconds(5)};
     std::map<pubsub::NodeKey, std::shared_ptr<NodeSync>, NodeKeyLess> syncs_;

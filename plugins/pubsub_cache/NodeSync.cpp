@@ -10,6 +10,7 @@
 #include <iterator>
 #include <limits>
 #include <string_view>
+#include <unordered_set>
 
 namespace roost::cache {
 namespace {
@@ -199,15 +200,18 @@ NodeSync::PageToStore NodeSync::take(pubsub::ItemsPage& page) {
     auto keep = std::min(items.size(), static_cast<std::size_t>(room()));
     if (keep < items.size()) capped_ = true;
     // Servers list items oldest first, and each page is older than the ones before:
-    // creation times one millisecond apart, counted back from the start of the sync,
-    // keep the server's order (an item stored before keeps its own time).
+    // new items get creation times one millisecond apart, counted back from the start
+    // of the sync (an item stored before keeps its own). Their order is not taken from
+    // those times but from order_, which complete() gives the node.
     std::int64_t newest = started_ms_ - 1 - held_;
     PageToStore out;
+    std::vector<std::string> ids;
     for (auto it = items.end() - static_cast<std::ptrdiff_t>(keep); it != items.end(); ++it) {
         out.created.push_back(newest - (items.end() - 1 - it));
-        kept_ids_.insert(it->id);
+        ids.push_back(it->id);
         out.items.push_back(std::move(*it));
     }
+    order_.insert(order_.begin(), ids.begin(), ids.end());
     held_ += static_cast<int>(keep);
     return out;
 }
@@ -236,10 +240,14 @@ void NodeSync::store(const PageToStore& page) {
 void NodeSync::complete() {
     auto& store = services_.host.pubsub_store();
     // Items the server no longer has (retracted while we were away), or past the cap.
+    std::unordered_set<std::string> kept(order_.begin(), order_.end());
     std::vector<std::string> gone;
     for (const auto& id : store.item_ids(key_))
-        if (!kept_ids_.contains(id)) gone.push_back(id);
+        if (!kept.contains(id)) gone.push_back(id);
     if (!gone.empty()) store.delete_items(key_, gone);
+    // The whole node's order, as the server gave it: this repairs any order left by
+    // earlier syncs (stopped by a kill, say) or by events (an edit made while offline).
+    store.set_server_order(key_, order_);
     store.set_subscribed(key_, subscribed_);
     if (!subscribed_)
         services_.host.log().warn("cache: {} is cached but not kept current by events: {}",

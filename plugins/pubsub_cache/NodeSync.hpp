@@ -7,7 +7,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -82,7 +81,8 @@ class NodeSync : public std::enable_shared_from_this<NodeSync> {
     void fail(const XmppError& error, bool paged);
     // Whether the analyser is known (or the sync explicit); drops the node otherwise.
     bool wanted(const pubsub::ItemsPage& first_page);
-    // The oldest items of `page` past the cap go; the rest get their creation times.
+    // The oldest items of `page` past the cap go; the rest get their creation times and
+    // their places in order_.
     PageToStore take(pubsub::ItemsPage& page);
     bool older_items_remain(const pubsub::ItemsPage& page) const;
     // In parts of at most kSyncPageSize items (one part, maybe empty, at least).
@@ -115,7 +115,8 @@ class NodeSync : public std::enable_shared_from_this<NodeSync> {
     std::optional<int> total_;         // items this sync will hold, once known
     bool capped_ = false;              // the cap left items out
     bool finished_ = false;
-    std::set<std::string> kept_ids_;
+    // The ids kept, in the server's order (oldest first): the node's order at the end.
+    std::vector<std::string> order_;
     SyncDone done_;
     std::vector<std::function<void()>> deferred_;
     std::vector<SyncDone> waiters_;

@@ -57,7 +57,8 @@ void add_get(CLI::App& cache, const CliContext& context, int& exit_code) {
     auto* get = cache.add_subcommand("get", "items of a cached node, from the cache only");
     add_target(*get, *o);
     o->query_items.add_to(*get, "RSM page size", "the newest N");
-    get->add_option("--order-by", o->order_by, "creation (default) or modification");
+    get->add_option("--order-by", o->order_by,
+                    "creation or modification (default: the server's order)");
     get->add_flag("--xml", o->xml, "print each item's XML");
     get->callback([&context, &exit_code, o] {
         exit_code = run_command([&] {

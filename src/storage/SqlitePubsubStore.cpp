@@ -1,5 +1,5 @@
 // SqlitePubsubStore: nodes and items in SQLite, XEP-0059 paging by keyset over the
-// (node_id, created|updated, id) indexes, search through SearchQuery's SQL.
+// (node_id, position|created|updated, id) indexes, search through SearchQuery's SQL.
 #include "src/storage/SqlitePubsubStore.hpp"
 
 #include "src/storage/SearchQuery.hpp"
@@ -72,6 +72,15 @@ struct ItemSet {
     std::string key;
 };
 
+std::string order_column(pubsub::ItemOrder order) {
+    switch (order) {
+        case pubsub::ItemOrder::Server: return "position";
+        case pubsub::ItemOrder::Creation: return "created";
+        case pubsub::ItemOrder::Modification: return "updated";
+    }
+    return "position";
+}
+
 // The items a read returns; the rows come newest first.
 std::vector<pubsub::Item> items_of(SQLite::Statement& row) {
     std::vector<pubsub::Item> items;
@@ -107,13 +116,15 @@ const char* kStageItem =
     "INSERT INTO temp.pubsub_items_page (item_id, raw_xml, parsed, parse_error, search_text, "
     "publisher, created, updated, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-// The staged ids are unique, so `changed_at` is found by item id. `WHERE true` keeps
+// The staged ids are unique, so `changed_at` is found by item id. New items go after
+// the node's last, in staging order; a stored one keeps its place. `WHERE true` keeps
 // the parser from reading ON CONFLICT as a join's ON.
 const char* kUpsertStaged =
     "INSERT INTO pubsub_items (node_id, item_id, raw_xml, parsed, parse_error, search_text, "
-    "publisher, created, updated) SELECT ?, item_id, raw_xml, parsed, parse_error, "
-    "search_text, publisher, created, updated FROM temp.pubsub_items_page WHERE true "
-    "ORDER BY seq "
+    "publisher, created, updated, position) SELECT ?, item_id, raw_xml, parsed, parse_error, "
+    "search_text, publisher, created, updated, "
+    "(SELECT coalesce(max(position), 0) FROM pubsub_items WHERE node_id = ?) + seq "
+    "FROM temp.pubsub_items_page WHERE true ORDER BY seq "
     "ON CONFLICT (node_id, item_id) DO UPDATE SET raw_xml = excluded.raw_xml, "
     "parsed = excluded.parsed, parse_error = excluded.parse_error, "
     "search_text = excluded.search_text, publisher = excluded.publisher, "
@@ -282,7 +293,7 @@ pubsub::UpsertResult SqlitePubsubStore::upsert_items(const NodeKey& key,
     std::unordered_set<std::string_view> staged;
     auto store_staged = [&] {
         if (staged.empty()) return;
-        int changed = statement(BoundSql().add(kUpsertStaged, node))->exec();
+        int changed = statement(BoundSql().add(kUpsertStaged, node, node))->exec();
         result.changed += changed;
         result.unchanged += static_cast<int>(staged.size()) - changed;
         statement(kClearStage)->exec();
@@ -321,6 +332,39 @@ pubsub::UpsertResult SqlitePubsubStore::upsert_items(const NodeKey& key,
     return result;
 }
 
+// One statement whatever the node's size: a resync rewrites every place of a large
+// node at its end. Rows already in their place are not written.
+void SqlitePubsubStore::set_server_order(const NodeKey& key, std::span<const std::string> ids) {
+    auto node = find_node(key);
+    if (!node || ids.empty()) return;
+    std::vector<std::string> order(ids.begin(), ids.end());
+    auto transaction = db_.transaction();
+    statement(BoundSql().add("UPDATE pubsub_items SET position = o.place FROM (SELECT value "
+                             "AS item_id, min(key) AS place FROM json_each(?) GROUP BY value) "
+                             "AS o WHERE pubsub_items.node_id = ? AND pubsub_items.item_id = "
+                             "o.item_id AND pubsub_items.position IS NOT o.place",
+                             json_text(order), *node))
+        ->exec();
+    transaction.commit();
+}
+
+int SqlitePubsubStore::move_to_end(const NodeKey& key, std::span<const std::string> ids) {
+    auto node = find_node(key);
+    if (!node) return 0;
+    const std::string last = "(SELECT max(position) FROM pubsub_items WHERE node_id = ?)";
+    int moved = 0;
+    auto transaction = db_.transaction();
+    for (const auto& id : ids) {
+        moved += statement(BoundSql().add("UPDATE pubsub_items SET position = " + last +
+                                              " + 1 WHERE node_id = ? AND item_id = ? AND "
+                                              "position < " + last,
+                                          *node, *node, id, *node))
+                     ->exec();
+    }
+    transaction.commit();
+    return moved;
+}
+
 int SqlitePubsubStore::delete_items(const NodeKey& key, std::span<const std::string> ids) {
     auto node = find_node(key);
     if (!node) return 0;
@@ -353,7 +397,7 @@ int SqlitePubsubStore::trim_to_max_items(const NodeKey& key, int max_items) {
     auto transaction = db_.transaction();
     int deleted = statement(BoundSql().add(
                                 "DELETE FROM pubsub_items WHERE id IN (SELECT id FROM "
-                                "pubsub_items WHERE node_id = ? ORDER BY updated DESC, id DESC "
+                                "pubsub_items WHERE node_id = ? ORDER BY position DESC, id DESC "
                                 "LIMIT -1 OFFSET ?)",
                                 *node, std::int64_t{max_items}))
                       ->exec();
@@ -372,7 +416,7 @@ std::vector<std::string> SqlitePubsubStore::item_ids(const NodeKey& key) {
     auto node = find_node(key);
     if (!node) return ids;
     auto query = statement(BoundSql().add(
-        "SELECT item_id FROM pubsub_items WHERE node_id = ? ORDER BY created, id", *node));
+        "SELECT item_id FROM pubsub_items WHERE node_id = ? ORDER BY position, id", *node));
     while (query->executeStep()) ids.push_back(query->getColumn(0).getString());
     return ids;
 }
@@ -386,7 +430,7 @@ pubsub::GetItemsAnswer SqlitePubsubStore::get_items(const NodeKey& key,
     pubsub::GetItemsAnswer answer;
     answer.page.from_cache = true;
     ItemSet set;
-    set.key = query.order == pubsub::ItemOrder::Modification ? "updated" : "created";
+    set.key = order_column(query.order);
     // An unknown node pages like an empty one.
     std::int64_t node = find_node(key).value_or(-1);
     set.where.add(" FROM pubsub_items WHERE node_id = ?", node);

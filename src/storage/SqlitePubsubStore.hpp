@@ -33,6 +33,9 @@ public:
 
     pubsub::UpsertResult upsert_items(const pubsub::NodeKey& key,
                                       std::span<const pubsub::StoredItem> items) override;
+    void set_server_order(const pubsub::NodeKey& key,
+                          std::span<const std::string> ids) override;
+    int move_to_end(const pubsub::NodeKey& key, std::span<const std::string> ids) override;
     int delete_items(const pubsub::NodeKey& key, std::span<const std::string> ids) override;
     int purge_items(const pubsub::NodeKey& key) override;
     int trim_to_max_items(const pubsub::NodeKey& key, int max_items) override;

@@ -144,12 +144,6 @@ CappedSync capped_sync(Fixture<Server>& f, int cap) {
     return capped;
 }
 
-int count_of(const std::string& text, const std::string& what) {
-    int count = 0;
-    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
-    return count;
-}
-
 Fixture<EjabberdServer>& ejabberd() {
     static auto instance = std::make_unique<Fixture<EjabberdServer>>(5000);
     return *instance;

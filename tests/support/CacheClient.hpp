@@ -35,6 +35,13 @@ inline std::vector<std::string> ids_of(const nlohmann::json& items) {
     return ids;
 }
 
+// How often `what` occurs in `text` (a daemon's log, say).
+inline int count_of(const std::string& text, const std::string& what) {
+    int count = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
+    return count;
+}
+
 inline std::string post_id(int n) {
     char id[32];
     std::snprintf(id, sizeof id, "post-%03d", n);

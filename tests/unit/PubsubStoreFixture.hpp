@@ -84,7 +84,7 @@ inline ItemsQuery with_ids(std::vector<std::string> ids) {
     return query;
 }
 
-inline ItemsQuery latest(int max_items, ItemOrder order = ItemOrder::Creation) {
+inline ItemsQuery latest(int max_items, ItemOrder order = ItemOrder::Server) {
     ItemsQuery query;
     query.max_items = max_items;
     query.order = order;

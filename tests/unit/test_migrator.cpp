@@ -186,3 +186,19 @@ TEST_CASE("the full-text index follows item inserts, updates and deletes") {
     CHECK(hits("owls") == 0);
     db.exec("INSERT INTO pubsub_items_fts(pubsub_items_fts) VALUES ('integrity-check')");
 }
+
+TEST_CASE("0004_pubsub_item_position gives stored items the order their creation times had") {
+    auto migrations = MigrationSet::embedded();
+    Database db = memory_db();
+    Migrator migrator(db, migrations);
+    migrator.run(migrator.plan_upgrade(3));
+    db.exec("INSERT INTO profiles (id, name, jid, created_at) VALUES (1, 'p', 'a@b', 0);"
+            "INSERT INTO pubsub_nodes (id, profile_id, service, node) VALUES (1, 1, 's', 'n');"
+            "INSERT INTO pubsub_items (node_id, item_id, raw_xml, created, updated) VALUES "
+            "(1, 'new', '<item/>', 30, 30), (1, 'old', '<item/>', 10, 40);");
+    migrator.run(migrator.plan_upgrade(4));
+    auto order = db.prepare("SELECT item_id FROM pubsub_items ORDER BY position");
+    std::vector<std::string> ids;
+    while (order.executeStep()) ids.push_back(order.getColumn(0).getString());
+    CHECK(ids == std::vector<std::string>{"old", "new"});
+}

@@ -1,7 +1,8 @@
 // The pubsub store's items: idempotent upserts, reads of the stored XML, XEP-0059
-// paging, max_items, ids, order, trimming and deletion, node state.
+// paging, max_items, ids, the server's order, trimming and deletion, node state.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -175,13 +176,70 @@ TEST_CASE("order by modification puts the last changed item first") {
     CHECK(ids_of(paged) == Ids{"i4", "i3"});
 }
 
-TEST_CASE("trimming keeps the most recently updated items") {
+TEST_CASE("trimming keeps the last items in the server's order") {
     Cache cache;
     cache.store.upsert_items(kBlog, numbered(10));
     CHECK(cache.store.trim_to_max_items(kBlog, 3) == 7);
     CHECK(cache.store.item_ids(kBlog) == Ids{"i7", "i8", "i9"});
     CHECK(cache.store.trim_to_max_items(kBlog, 3) == 0);
     CHECK(cache.count("SELECT count(*) FROM pubsub_items_fts") >= 0);
+}
+
+TEST_CASE("a new item goes after the node's last; a stored one keeps its place") {
+    Cache cache;
+    cache.store.upsert_items(kBlog, numbered(3));
+    // Creation times say nothing of the place: a page the sync stored later may be older.
+    std::vector<StoredItem> later{item("late", 10), item("i1", 1001)};
+    later[1].xml = "<item id='i1'>edited</item>";
+    cache.store.upsert_items(kBlog, later);
+    CHECK(cache.store.item_ids(kBlog) == Ids{"i0", "i1", "i2", "late"});
+    CHECK(ids_of(cache.store.get_items(kBlog, {})) == Ids{"late", "i2", "i1", "i0"});
+    CHECK(ids_of(cache.store.get_items(kBlog, latest(4, ItemOrder::Creation))) ==
+          Ids{"i2", "i1", "i0", "late"});
+}
+
+TEST_CASE("the server's order rewrites every place; reads, paging and max_items follow it") {
+    Cache cache;
+    cache.store.upsert_items(kBlog, numbered(5));
+    // An id listed twice takes its first place; ids not stored are ignored.
+    Ids order{"i3", "i0", "gone", "i4", "i1", "i2", "i0"};
+    cache.store.set_server_order(kBlog, order);
+    CHECK(cache.store.item_ids(kBlog) == Ids{"i3", "i0", "i4", "i1", "i2"});
+    CHECK(ids_of(cache.store.get_items(kBlog, latest(2))) == Ids{"i2", "i1"});
+    auto after = page(cache, rsm(2, "i4"));
+    CHECK(ids_of(after) == Ids{"i0", "i3"});
+    CHECK(after.page.rsm->first_index == 3);
+    // Storing them again keeps those places; a new item goes last.
+    auto again = numbered(6);
+    cache.store.upsert_items(kBlog, again);
+    CHECK(cache.store.item_ids(kBlog) == Ids{"i3", "i0", "i4", "i1", "i2", "i5"});
+    CHECK(cache.store.trim_to_max_items(kBlog, 4) == 2);
+    CHECK(cache.store.item_ids(kBlog) == Ids{"i4", "i1", "i2", "i5"});
+}
+
+TEST_CASE("the server's order of a large node is one cheap statement") {
+    Cache cache;
+    cache.store.upsert_items(kBlog, numbered(5000));
+    Ids reversed;
+    for (int i = 4999; i >= 0; --i) reversed.push_back("i" + std::to_string(i));
+    auto start = std::chrono::steady_clock::now();
+    cache.store.set_server_order(kBlog, reversed);
+    auto took = std::chrono::steady_clock::now() - start;
+    CHECK(cache.store.item_ids(kBlog) == reversed);
+    CHECK(took < std::chrono::seconds(2));
+}
+
+TEST_CASE("items moved to the end go after the last, in the order given; the last stays") {
+    Cache cache;
+    cache.store.upsert_items(kBlog, numbered(4));
+    Ids moved{"i1", "i0", "unknown"};
+    CHECK(cache.store.move_to_end(kBlog, moved) == 2);
+    CHECK(cache.store.item_ids(kBlog) == Ids{"i2", "i3", "i1", "i0"});
+    Ids last{"i0"};
+    CHECK(cache.store.move_to_end(kBlog, last) == 0);
+    CHECK(cache.store.move_to_end({"alice", "nowhere", "n"}, last) == 0);
+    cache.store.upsert_items(kBlog, std::vector{item("i4", 1)});
+    CHECK(cache.store.item_ids(kBlog).back() == "i4");
 }
 
 TEST_CASE("deleting and purging items of a node") {
