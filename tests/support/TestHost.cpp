@@ -2,6 +2,7 @@
 #include "tests/support/TestHost.hpp"
 
 #include "src/storage/Migrator.hpp"
+#include "tests/support/TempDir.hpp"
 
 #include <memory>
 #include <stdexcept>
@@ -27,27 +28,23 @@ void TestIpc::notify(const std::string& topic, const nlohmann::json& data) {
     notifications_.emplace_back(topic, data);
 }
 
+std::shared_ptr<RecordedReply> TestIpc::call(const std::string& name,
+                                             const nlohmann::json& params) {
+    auto reply = std::make_shared<RecordedReply>();
+    try {
+        methods_.at(name)(params, reply);
+    } catch (const RpcError& error) {
+        reply->error(error);
+    }
+    return reply;
+}
+
 std::vector<nlohmann::json> TestIpc::sent(const std::string& topic) const {
     std::vector<nlohmann::json> out;
     for (const auto& [sent_topic, data] : notifications_) {
         if (sent_topic == topic) out.push_back(data);
     }
     return out;
-}
-
-XmppHandlerId TestXmpp::on_message(MessageHandler handler) {
-    on_message_.emplace(next_id_, std::move(handler));
-    return next_id_++;
-}
-
-XmppHandlerId TestXmpp::on_connection(ConnectionHandler handler) {
-    on_connection_.emplace(next_id_, std::move(handler));
-    return next_id_++;
-}
-
-void TestXmpp::remove_handler(XmppHandlerId id) {
-    on_message_.erase(id);
-    on_connection_.erase(id);
 }
 
 TestBackend::TestBackend()
@@ -66,5 +63,16 @@ TestBackend::TestBackend()
       plugins([this](const std::string& name) {
           return std::make_unique<core::PluginContext>(services, name);
       }) {}
+
+TestBackend::~TestBackend() {
+    xmpp.close_all();
+    plugins.stop();
+}
+
+void install_built_plugin(const std::filesystem::path& directory, const std::string& name) {
+    std::filesystem::create_directories(directory);
+    auto built = build_dir() / "plugins" / name / (name + ".so");
+    std::filesystem::copy_file(built, directory / built.filename());
+}
 
 }  // namespace roost::test

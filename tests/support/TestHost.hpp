@@ -1,6 +1,6 @@
 // TestBackend: the daemon's core without config, database file, socket or network,
 // for tests that start plugins: the real reactor, triggers, pubsub store (in memory)
-// and plugin hosts (PluginContext); IPC and XMPP are kept in memory.
+// and plugin hosts (PluginContext); IPC is kept in memory, XMPP is a FakeXmpp.
 #pragma once
 
 #include "src/core/PluginContext.hpp"
@@ -9,15 +9,32 @@
 #include "src/reactor/Reactor.hpp"
 #include "src/storage/Database.hpp"
 #include "src/storage/SqlitePubsubStore.hpp"
+#include "tests/support/FakeXmpp.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <map>
-#include <set>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace roost::test {
+
+// What a method answered, once it has.
+struct RecordedReply final : RpcReply {
+    void result(nlohmann::json value) override {
+        if (!answered()) answer = std::move(value);
+    }
+    void error(RpcError error) override {
+        if (!answered()) failure = std::move(error);
+    }
+    bool answered() const { return answer || failure; }
+
+    std::optional<nlohmann::json> answer;
+    std::optional<RpcError> failure;
+};
 
 // Methods by name, and every notification in the order sent.
 class TestIpc final : public Ipc {
@@ -27,6 +44,8 @@ public:
     void notify(const std::string& topic, const nlohmann::json& data) override;
 
     bool has_method(const std::string& name) const { return methods_.contains(name); }
+    // Calls a method as a client would; an error thrown by it is its answer.
+    std::shared_ptr<RecordedReply> call(const std::string& name, const nlohmann::json& params);
     // The data of every notification on `topic`, oldest first.
     std::vector<nlohmann::json> sent(const std::string& topic) const;
 
@@ -35,31 +54,14 @@ private:
     std::vector<std::pair<std::string, nlohmann::json>> notifications_;
 };
 
-// No accounts: handlers and announced features are only kept.
-class TestXmpp final : public Xmpp {
-public:
-    XmppClient* client(const std::string&) override { return nullptr; }
-    std::vector<XmppClient*> clients() override { return {}; }
-    std::vector<std::string> profiles() override { return {}; }
-    XmppHandlerId on_message(MessageHandler handler) override;
-    XmppHandlerId on_connection(ConnectionHandler handler) override;
-    void remove_handler(XmppHandlerId id) override;
-    void add_feature(const std::string& feature) override { features.insert(feature); }
-
-    std::size_t handler_count() const { return on_message_.size() + on_connection_.size(); }
-    std::set<std::string> features;
-
-private:
-    XmppHandlerId next_id_ = 1;
-    std::map<XmppHandlerId, MessageHandler> on_message_;
-    std::map<XmppHandlerId, ConnectionHandler> on_connection_;
-};
-
 // Members in Backend's order: the plugin host comes last, so it stops the plugins
 // while everything they use is still whole.
 class TestBackend {
 public:
     TestBackend();
+    // As the daemon stops: connections first, so that pending requests fail into
+    // plugin callbacks while the plugins' libraries are still loaded.
+    ~TestBackend();
     TestBackend(const TestBackend&) = delete;
     TestBackend& operator=(const TestBackend&) = delete;
 
@@ -68,11 +70,14 @@ public:
     storage::SqlitePubsubStore pubsub_store;
     core::TriggerManager triggers;
     TestIpc ipc;
-    TestXmpp xmpp;
+    FakeXmpp xmpp{reactor};
     // Each plugin's [plugins.<name>] table; {} for the others.
     std::map<std::string, nlohmann::json> settings;
     core::HostServices services;
     core::PluginHost plugins;
 };
+
+// Copies the built plugin `name` (<builddir>/plugins/<name>/<name>.so) into `directory`.
+void install_built_plugin(const std::filesystem::path& directory, const std::string& name);
 
 }  // namespace roost::test

@@ -25,12 +25,6 @@ constexpr const char* kAtomItem =
     "<item id='1'><entry xmlns='http://www.w3.org/2005/Atom'><title>sample</title>"
     "<content>birds nest</content></entry></item>";
 
-void install(const std::filesystem::path& directory, const std::string& plugin) {
-    std::filesystem::create_directories(directory);
-    auto built = roost::test::build_dir() / "plugins" / plugin / (plugin + ".so");
-    std::filesystem::copy_file(built, directory / built.filename());
-}
-
 // A read of `node` as a client asks for it; the server's part answers with `items`
 // (nothing reaches a network).
 void read(TestBackend& backend, const std::string& node, std::vector<pubsub::Item> items = {}) {
@@ -56,7 +50,8 @@ pubsub::NodeInfo node_info(TestBackend& backend, const std::string& node) {
 
 TEST_CASE("xep_0277's analysers make the pubsub cache keep blogs, comments and Atom nodes") {
     TempDir dir;
-    for (const char* plugin : {"xep_0060", "pubsub_cache", "xep_0277"}) install(dir.path(), plugin);
+    for (const char* plugin : {"xep_0060", "pubsub_cache", "xep_0277"})
+        roost::test::install_built_plugin(dir.path(), plugin);
     TestBackend backend;
     backend.plugins.load({dir.path()});
     backend.plugins.start();
@@ -108,7 +103,7 @@ TEST_CASE("xep_0277's analysers make the pubsub cache keep blogs, comments and A
 
 TEST_CASE("xep_0277 without a pubsub cache starts and does nothing") {
     TempDir dir;
-    install(dir.path(), "xep_0277");
+    roost::test::install_built_plugin(dir.path(), "xep_0277");
     TestBackend backend;
     backend.plugins.load({dir.path()});
     backend.plugins.start();

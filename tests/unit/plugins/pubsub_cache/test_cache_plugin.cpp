@@ -1,0 +1,173 @@
+// The pubsub_cache plugin's decisions, with the test playing the server (FakeXmpp):
+// reads answered from the cache or by one fetch, errors per condition, retries with
+// backoff, and what a reconnect syncs again.
+#include <doctest/doctest.h>
+
+#include "tests/support/CacheBackend.hpp"
+#include "tests/support/PubsubStanzas.hpp"
+#include "tests/support/RunUntil.hpp"
+
+#include <chrono>
+#include <set>
+
+using namespace roost;
+using namespace roost::test;
+namespace st = roost::test::stanza;
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// A whole sync of `node` holding `ids`, the server paging.
+void complete_sync(CacheBackend& cache, const std::string& node, const std::vector<std::string>& ids) {
+    FakeClient& alice = *cache.alice;
+    answer_subscribe(alice, node);
+    std::vector<std::string> items;
+    for (const auto& id : ids) items.push_back(st::item(id));
+    alice.answer(next_items_request(alice),
+                 st::items(node, items,
+                           st::Rsm{ids.front(), 0, ids.back(), static_cast<int>(ids.size())}));
+    cache.settle();
+}
+
+// Waits (on the reactor) for the next subscription request, and how long it took.
+std::optional<milliseconds> time_to_next_subscribe(CacheBackend& cache, milliseconds limit) {
+    auto start = Clock::now();
+    auto sent = cache.alice->sent().size();
+    auto asked = [&] {
+        for (auto n = sent; n < cache.alice->sent().size(); ++n)
+            if (cache.alice->sent()[n].find("<subscribe ") != std::string::npos) return true;
+        return false;
+    };
+    if (!run_until(cache.backend.reactor, asked, limit)) return std::nullopt;
+    return std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+}
+
+}  // namespace
+
+TEST_CASE("a whole-node read of a wanted node is fetched once for the read and the sync") {
+    CacheBackend cache;
+    FakeClient& alice = *cache.alice;
+    auto read = cache.read(kNotes);
+    // The sync subscribes first; the read's own request is the only fetch.
+    answer_subscribe(alice, kNotes);
+    alice.answer(alice.next_iq("items"),
+                 st::items(kNotes, st::items_numbered("w", 1, 5), st::Rsm{"w-1", 0, "w-5", 5}));
+    CHECK_THROWS(alice.next_iq("items"));
+    REQUIRE(*read);
+    CHECK((*read)->ok());
+    CHECK((*read)->page.items.size() == 5);
+    CHECK_FALSE((*read)->page.from_cache);
+    cache.settle();
+    CHECK(cache.node_state(kNotes)->sync_state == pubsub::SyncState::Completed);
+    CHECK(cache.cached_ids(kNotes) == st::ids_numbered("w", 1, 5));
+
+    // The next read is the cache's: nothing is sent.
+    auto sent = alice.sent().size();
+    auto again = cache.read(kNotes);
+    REQUIRE(*again);
+    CHECK((*again)->page.from_cache);
+    CHECK((*again)->page.items.size() == 5);
+    CHECK(alice.sent().size() == sent);
+}
+
+TEST_CASE("a node named otherwise is synced once its first item's payload is known") {
+    CacheBackend cache;
+    FakeClient& alice = *cache.alice;
+    pubsub::Analyser by_payload;
+    by_payload.name = "notes_payload";
+    by_payload.payload_namespace = "urn:example:notes";
+    by_payload.to_sync = true;
+    cache.add_analyser(by_payload);
+
+    auto read = cache.read("journal");
+    alice.answer(alice.next_iq("items"), st::items("journal", {st::item("j-1")}));
+    REQUIRE(*read);
+    // The answer showed the payload: a sync of its own follows.
+    answer_subscribe(alice, "journal");
+    alice.answer(next_items_request(alice),
+                 st::items("journal", st::items_numbered("j", 1, 2), st::Rsm{"j-1", 0, "j-2", 2}));
+    cache.settle();
+    CHECK(cache.node_state("journal")->analyser == "notes_payload");
+    CHECK(cache.cached_ids("journal") == st::ids_numbered("j", 1, 2));
+}
+
+TEST_CASE("a permanent error drops the node and is not retried") {
+    for (const char* condition : {"item-not-found", "forbidden", "not-authorized",
+                                  "feature-not-implemented", "remote-server-not-found"}) {
+        CAPTURE(condition);
+        CacheBackend cache;
+        FakeClient& alice = *cache.alice;
+        auto done = cache.sync_subscribed(kNotes);
+        SentIq request = next_items_request(alice);
+        alice.answer_error(request, condition, "cancel");
+        // feature-not-implemented is how some servers refuse RSM: asked again without it.
+        while (alice.waiting() > 0) alice.answer_error(alice.next_iq("items"), condition, "cancel");
+        cache.settle();
+        REQUIRE(done->failure);
+        CHECK(done->failure->code == rpc_error::kNotFound);
+        CHECK(done->failure->message.find(condition) != std::string::npos);
+        CHECK_FALSE(cache.node_state(kNotes));
+        CHECK_FALSE(time_to_next_subscribe(cache, milliseconds(200)));
+    }
+}
+
+TEST_CASE("a passing failure is retried with a doubling delay until it succeeds") {
+    CacheBackend cache;  // first retry after 20 ms
+    FakeClient& alice = *cache.alice;
+    auto done = cache.sync_subscribed(kNotes);
+    alice.answer_error(next_items_request(alice), "internal-server-error", "wait");
+    REQUIRE(done->failure);
+    CHECK(done->failure->code == rpc_error::kRemoteError);
+    CHECK(cache.node_state(kNotes)->sync_state == pubsub::SyncState::Error);
+    CHECK(cache.node_state(kNotes)->sync_reason.find("internal-server-error") != std::string::npos);
+
+    auto first = time_to_next_subscribe(cache, milliseconds(2000));
+    REQUIRE(first);
+    CHECK(*first >= milliseconds(20));
+    answer_subscribe(alice, kNotes);
+    alice.answer_error(next_items_request(alice), "resource-constraint", "wait");
+    auto second = time_to_next_subscribe(cache, milliseconds(2000));
+    REQUIRE(second);
+    CHECK(*second >= milliseconds(40));
+    complete_sync(cache, kNotes, {"x-1", "x-2"});
+    CHECK(cache.node_state(kNotes)->sync_state == pubsub::SyncState::Completed);
+    CHECK(cache.cached_ids(kNotes) == std::vector<std::string>{"x-1", "x-2"});
+}
+
+TEST_CASE("a lost connection fails the sync; the reconnect syncs it again, and synced nodes") {
+    CacheBackend cache;
+    FakeClient& alice = *cache.alice;
+    cache.sync("notes-done");
+    complete_sync(cache, "notes-done", {"d-1", "d-2"});
+    while (alice.waiting() > 0) alice.next_iq();
+
+    auto done = cache.sync_subscribed(kNotes);
+    next_items_request(alice);
+    cache.backend.xmpp.disconnect(kAlice);
+    REQUIRE(done->failure);
+    CHECK(cache.node_state(kNotes)->sync_state == pubsub::SyncState::Error);
+    // Offline, the retry does nothing.
+    CHECK_FALSE(time_to_next_subscribe(cache, milliseconds(100)));
+
+    // Events may have been missed: both nodes are synced again on connect.
+    cache.backend.xmpp.connect(kAlice, kAliceJid);
+    std::set<std::string> resynced;
+    for (int n = 0; n < 2; ++n) resynced.insert(alice.next_iq("subscribe").node());
+    CHECK(resynced == std::set<std::string>{kNotes, "notes-done"});
+}
+
+TEST_CASE("a purge, a deletion and a retraction reach the cache") {
+    CacheBackend cache;
+    cache.sync(kNotes);
+    complete_sync(cache, kNotes, {"p-1", "p-2", "p-3"});
+    cache.inject(st::retract_event(kService, kAliceJid, kNotes, {"p-2"}));
+    CHECK(cache.cached_ids(kNotes) == std::vector<std::string>{"p-1", "p-3"});
+    cache.inject(st::purge_event(kService, kAliceJid, kNotes));
+    CHECK(cache.cached_ids(kNotes).empty());
+    cache.inject(st::delete_event(kService, kAliceJid, kNotes));
+    CHECK_FALSE(cache.node_state(kNotes));
+    // Events of a node the cache does not hold change nothing.
+    cache.inject(st::items_event(kService, kAliceJid, "elsewhere", {st::item("z")}));
+    CHECK_FALSE(cache.node_state("elsewhere"));
+}
