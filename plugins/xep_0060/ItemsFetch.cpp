@@ -37,8 +37,8 @@ void ItemsFetch::fetch_everything() {
     // announcing RSM, a server that does not page answers everything at once, and the
     // answer's <set/> (or its absence) teaches RsmSupport which kind the service is.
     everything_ = true;
-    backwards_ = true;
-    send(last_page(kFullPageSize));
+    backwards_ = !rsm_support_.refuses(client_.profile(), request_.service);
+    send(backwards_ ? std::optional(last_page(kFullPageSize)) : std::nullopt);
 }
 
 void ItemsFetch::begin(bool supports_rsm) {
@@ -59,11 +59,15 @@ void ItemsFetch::send(const std::optional<pubsub::RsmRequest>& rsm) {
         return;
     }
     client_.send_iq("get", request_.service, items_request(request_, rsm), description(),
-                    [self = shared_from_this()](IqAnswer answer) { self->receive(std::move(answer)); });
+                    [self = shared_from_this(), paged = rsm.has_value()](IqAnswer answer) {
+                        self->receive(std::move(answer), paged);
+                    });
 }
 
-void ItemsFetch::receive(IqAnswer answer) {
+void ItemsFetch::receive(IqAnswer answer, bool paged) {
     if (!answer.ok()) {
+        if (paged && pubsub::refuses_rsm(*answer.error))
+            rsm_support_.refuse(client_.profile(), request_.service);
         if (everything_ && backwards_ && pages_.empty() && pubsub::refuses_rsm(*answer.error)) {
             backwards_ = false;
             send(std::nullopt);

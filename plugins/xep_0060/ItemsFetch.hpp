@@ -34,7 +34,7 @@ private:
     void fetch_everything();
     void begin(bool supports_rsm);  // a request with RSM
     void send(const std::optional<pubsub::RsmRequest>& rsm);
-    void receive(IqAnswer answer);
+    void receive(IqAnswer answer, bool paged);  // `paged`: the request had a <set/>
     // The next page to ask for when getting everything, if any.
     std::optional<pubsub::RsmRequest> next_page(const pubsub::ItemsPage& page) const;
     void finish(std::optional<XmppError> error);

@@ -33,8 +33,17 @@ void RsmSupport::learn(const std::string& profile, const std::string& service) {
     known_[{profile, service}] = true;
 }
 
+void RsmSupport::refuse(const std::string& profile, const std::string& service) {
+    refusing_.insert({profile, service});
+}
+
+bool RsmSupport::refuses(const std::string& profile, const std::string& service) const {
+    return refusing_.contains({profile, service});
+}
+
 void RsmSupport::forget(const std::string& profile) {
     std::erase_if(known_, [&](const auto& entry) { return entry.first.first == profile; });
+    std::erase_if(refusing_, [&](const Key& key) { return key.first == profile; });
 }
 
 }  // namespace roost::xep0060

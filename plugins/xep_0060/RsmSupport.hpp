@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -19,12 +20,17 @@ public:
     void query(XmppClient& client, const std::string& service, std::function<void(bool)> done);
     // The service answered with an RSM <set/>: it pages.
     void learn(const std::string& profile, const std::string& service);
+    // The service answered a <set/> with an error that refuses RSM: fetching a whole node
+    // there goes without one from the start.
+    void refuse(const std::string& profile, const std::string& service);
+    bool refuses(const std::string& profile, const std::string& service) const;
     // Forgets what was learnt for a profile (its server may have changed).
     void forget(const std::string& profile);
 
 private:
     using Key = std::pair<std::string, std::string>;  // profile, service
     std::map<Key, bool> known_;
+    std::set<Key> refusing_;
 };
 
 }  // namespace roost::xep0060

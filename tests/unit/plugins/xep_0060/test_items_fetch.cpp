@@ -75,6 +75,9 @@ TEST_CASE("an answer cut short without being asked to is followed forwards") {
     alice.answer(rest, st::items("cut", st::items_numbered("c", 21, 30), st::Rsm{"c-21", 20, "c-30", 30}));
     REQUIRE(*answer);
     CHECK(ids_of((*answer)->page) == st::ids_numbered("c", 1, 30));
+    // The service refused a <set/>: the next whole node is asked for without one.
+    from_server(cache, "cut-too");
+    CHECK_FALSE(alice.next_iq("items").find("set"));
 }
 
 TEST_CASE("a page of a service without RSM is asked for as max_items") {
