@@ -10,6 +10,7 @@ ROOST_PACKAGES=(
     libspdlog-dev doctest-dev libcli11-dev libtomlplusplus-dev libsystemd-dev
     prosody ejabberd
     clang libclang-rt-14-dev
+    clang-format
 )
 
 # Installs whichever of the given packages are missing (apt-get as root).
@@ -80,4 +81,18 @@ build_roost() {
         meson setup "$dir" "$ROOST_ROOT" "$@" >/dev/null
     fi
     ninja -C "$dir" -j2 >/dev/null
+}
+
+# Runs a check (the command "$@") as one test of scripts/test's summary: prints its output
+# and writes its result to $1/meson-logs/testlog.json as meson would for a test named $2,
+# for scripts/lib/summarize_tests.py to count. Never fails itself.
+run_check() {
+    local dir=$1 name=$2 output result=OK
+    shift 2
+    output=$("$@" 2>&1) || result=FAIL
+    if [ -n "$output" ]; then printf '%s\n' "$output" >&2; fi
+    mkdir -p "$dir/meson-logs"
+    python3 -c 'import json, sys
+print(json.dumps({"name": sys.argv[1], "result": sys.argv[2], "stdout": sys.argv[3]}))' \
+        "$name" "$result" "$output" >"$dir/meson-logs/testlog.json"
 }
