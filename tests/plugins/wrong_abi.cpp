@@ -1,6 +1,6 @@
 // Test plugin "wrong_abi": a descriptor written by hand that claims another SDK ABI,
 // as a plugin built against other headers would.
-#include "tests/plugins/ReportingPlugin.hpp"
+#include "ReportingPlugin.hpp"
 
 namespace {
 
