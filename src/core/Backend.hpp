@@ -2,12 +2,12 @@
 // the trigger manager, the IPC server, the XMPP clients and the plugins.
 #pragma once
 
+#include "src/common/XdgPaths.hpp"
 #include "src/core/Clients.hpp"
 #include "src/core/Config.hpp"
 #include "src/core/PluginContext.hpp"
 #include "src/core/PluginHost.hpp"
 #include "src/core/TriggerManager.hpp"
-#include "src/core/XdgPaths.hpp"
 #include "src/ipc/IpcServer.hpp"
 #include "src/reactor/Reactor.hpp"
 #include "src/storage/Database.hpp"
@@ -21,7 +21,7 @@
 namespace roost::core {
 
 struct BackendOptions {
-    XdgPaths paths;
+    common::XdgPaths paths;
     // Searched first to last, before the config's plugin_dirs.
     std::vector<std::filesystem::path> builtin_plugin_dirs;
 };

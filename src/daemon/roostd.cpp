@@ -54,7 +54,7 @@ std::vector<fs::path> builtin_plugin_dirs() {
 }
 
 int run(const fs::path& config_file, bool explicit_config, const std::string& log_level) {
-    core::BackendOptions options{.paths = core::XdgPaths::from_environment(),
+    core::BackendOptions options{.paths = common::XdgPaths::from_environment(),
                                  .builtin_plugin_dirs = builtin_plugin_dirs()};
     core::Config config;
     try {
