@@ -2,6 +2,8 @@
 // as a plugin built against other headers would.
 #include "ReportingPlugin.hpp"
 
+#include <cstdlib>
+
 namespace {
 
 class WrongAbi final : public roost::test_plugins::ReportingPlugin {
@@ -10,6 +12,10 @@ public:
 };
 
 const char* const kNone[] = {nullptr};
+
+// A static constructor, which dlopen() would run: the host must refuse the plugin
+// before (test_plugin_host checks that the variable stays unset).
+[[maybe_unused]] const bool kLoaded = ::setenv("ROOST_TEST_WRONG_ABI_LOADED", "1", 1) == 0;
 
 }  // namespace
 
