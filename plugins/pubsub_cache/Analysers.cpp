@@ -1,6 +1,6 @@
 // Analysers: registration by name, matching through the SDK's match_analyser, and
 // parsing an item with a parser that must never fail the cache.
-#include "plugins/pubsub_cache/Analysers.hpp"
+#include "Analysers.hpp"
 
 #include "roost/Xml.hpp"
 

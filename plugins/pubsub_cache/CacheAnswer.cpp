@@ -1,6 +1,6 @@
 // CacheAnswer: GetItemsRequest -> ItemsQuery -> the store's page, mirrored: servers
 // list and page items oldest first, the store newest first.
-#include "plugins/pubsub_cache/CacheAnswer.hpp"
+#include "CacheAnswer.hpp"
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
 // CacheEvents: each event kind as store calls.
-#include "plugins/pubsub_cache/CacheEvents.hpp"
+#include "CacheEvents.hpp"
 
 #include "roost/Xml.hpp"
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "plugins/pubsub_cache/Analysers.hpp"
+#include "Analysers.hpp"
 #include "roost/Pubsub.hpp"
 #include "roost/PubsubStore.hpp"
 

@@ -1,10 +1,10 @@
 // CacheMethods: JSON params in, store and sync calls, JSON answers out.
-#include "plugins/pubsub_cache/CacheMethods.hpp"
+#include "CacheMethods.hpp"
 
 #include <memory>
 
-#include "plugins/pubsub_cache/CacheAnswer.hpp"
-#include "plugins/pubsub_cache/CachePlugin.hpp"
+#include "CacheAnswer.hpp"
+#include "CachePlugin.hpp"
 #include "roost/IpcParams.hpp"
 #include "roost/ProfileParam.hpp"
 #include "roost/PubsubJson.hpp"

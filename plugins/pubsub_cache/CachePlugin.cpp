@@ -1,5 +1,5 @@
 // CachePlugin: wiring of triggers, connections and timers to syncs and the store.
-#include "plugins/pubsub_cache/CachePlugin.hpp"
+#include "CachePlugin.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -9,10 +9,10 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "plugins/pubsub_cache/CacheAnswer.hpp"
-#include "plugins/pubsub_cache/CacheEvents.hpp"
-#include "plugins/pubsub_cache/CacheMethods.hpp"
-#include "plugins/pubsub_cache/NodeExtra.hpp"
+#include "CacheAnswer.hpp"
+#include "CacheEvents.hpp"
+#include "CacheMethods.hpp"
+#include "NodeExtra.hpp"
 
 namespace roost::cache {
 namespace {

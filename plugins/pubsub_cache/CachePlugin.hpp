@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "plugins/pubsub_cache/Analysers.hpp"
-#include "plugins/pubsub_cache/NodeSync.hpp"
-#include "plugins/pubsub_cache/RepublishOrder.hpp"
+#include "Analysers.hpp"
+#include "NodeSync.hpp"
+#include "RepublishOrder.hpp"
 #include "roost/Analyser.hpp"
 #include "roost/Host.hpp"
 #include "roost/NodeConfiguration.hpp"

@@ -1,5 +1,5 @@
 // NodeExtra: one field of a node's extra JSON read or written at a time.
-#include "plugins/pubsub_cache/NodeExtra.hpp"
+#include "NodeExtra.hpp"
 
 namespace roost::cache {
 

@@ -11,7 +11,7 @@
 #include <tuple>
 #include <vector>
 
-#include "plugins/pubsub_cache/Analysers.hpp"
+#include "Analysers.hpp"
 #include "roost/Host.hpp"
 #include "roost/Pubsub.hpp"
 #include "roost/PubsubStore.hpp"

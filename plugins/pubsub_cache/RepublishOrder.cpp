@@ -1,11 +1,11 @@
 // RepublishOrder: the store's order moved, or not, as the server's evidence says.
-#include "plugins/pubsub_cache/RepublishOrder.hpp"
+#include "RepublishOrder.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 
-#include "plugins/pubsub_cache/NodeExtra.hpp"
+#include "NodeExtra.hpp"
 
 namespace roost::cache {
 namespace {

@@ -1,8 +1,8 @@
 // Events: parsing pubsub#event messages.
-#include "plugins/xep_0060/Events.hpp"
+#include "Events.hpp"
 
-#include "plugins/xep_0060/Requests.hpp"
-#include "plugins/xep_0060/Responses.hpp"
+#include "Requests.hpp"
+#include "Responses.hpp"
 #include "roost/Xml.hpp"
 
 #include <cstring>

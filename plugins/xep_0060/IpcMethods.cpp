@@ -1,7 +1,7 @@
 // IpcMethods: JSON params in, PubsubPlugin calls, JSON answers out.
-#include "plugins/xep_0060/IpcMethods.hpp"
+#include "IpcMethods.hpp"
 
-#include "plugins/xep_0060/PubsubPlugin.hpp"
+#include "PubsubPlugin.hpp"
 #include "roost/IpcParams.hpp"
 #include "roost/ProfileParam.hpp"
 #include "roost/PubsubJson.hpp"

@@ -1,8 +1,8 @@
 // ItemsFetch: single requests and RSM paging of pubsub items.
-#include "plugins/xep_0060/ItemsFetch.hpp"
+#include "ItemsFetch.hpp"
 
-#include "plugins/xep_0060/Requests.hpp"
-#include "plugins/xep_0060/Responses.hpp"
+#include "Requests.hpp"
+#include "Responses.hpp"
 
 #include <algorithm>
 

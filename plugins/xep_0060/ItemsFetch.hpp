@@ -3,7 +3,7 @@
 // RSM, one unlimited request where it refuses it), following any <set/> it sends.
 #pragma once
 
-#include "plugins/xep_0060/RsmSupport.hpp"
+#include "RsmSupport.hpp"
 #include "roost/Pubsub.hpp"
 #include "roost/Xmpp.hpp"
 

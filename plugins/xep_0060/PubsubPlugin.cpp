@@ -1,8 +1,8 @@
 // PubsubPlugin: XEP-0060 operations over the SDK's XmppClient, and events.
-#include "plugins/xep_0060/PubsubPlugin.hpp"
+#include "PubsubPlugin.hpp"
 
-#include "plugins/xep_0060/IpcMethods.hpp"
-#include "plugins/xep_0060/ItemsFetch.hpp"
+#include "IpcMethods.hpp"
+#include "ItemsFetch.hpp"
 
 #include <memory>
 

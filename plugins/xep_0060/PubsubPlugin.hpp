@@ -2,10 +2,10 @@
 // the pubsub.get_items trigger point, and incoming events sent to trigger points.
 #pragma once
 
-#include "plugins/xep_0060/Events.hpp"
-#include "plugins/xep_0060/Requests.hpp"
-#include "plugins/xep_0060/Responses.hpp"
-#include "plugins/xep_0060/RsmSupport.hpp"
+#include "Events.hpp"
+#include "Requests.hpp"
+#include "Responses.hpp"
+#include "RsmSupport.hpp"
 #include "roost/Host.hpp"
 #include "roost/NodeConfiguration.hpp"
 #include "roost/Plugin.hpp"

@@ -1,5 +1,5 @@
 // Requests: building XEP-0060 IQ payloads.
-#include "plugins/xep_0060/Requests.hpp"
+#include "Requests.hpp"
 
 namespace roost::xep0060 {
 namespace {

@@ -1,5 +1,5 @@
 // Responses: parsing XEP-0060 answers.
-#include "plugins/xep_0060/Responses.hpp"
+#include "Responses.hpp"
 
 #include "roost/Xml.hpp"
 

@@ -2,7 +2,7 @@
 // RSM <set/>, subscriptions, data forms, disco#info features) with pugixml.
 #pragma once
 
-#include "plugins/xep_0060/Requests.hpp"
+#include "Requests.hpp"
 #include "roost/Pubsub.hpp"
 
 #include <pugixml.hpp>

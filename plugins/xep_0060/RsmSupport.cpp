@@ -1,8 +1,8 @@
 // RsmSupport: a disco#info cache of one feature.
-#include "plugins/xep_0060/RsmSupport.hpp"
+#include "RsmSupport.hpp"
 
-#include "plugins/xep_0060/Requests.hpp"
-#include "plugins/xep_0060/Responses.hpp"
+#include "Requests.hpp"
+#include "Responses.hpp"
 
 #include <memory>
 

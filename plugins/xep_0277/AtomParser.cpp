@@ -1,8 +1,8 @@
 // AtomParser: Atom entries to JSON. pugixml knows no namespaces, so prefixes are
 // resolved here by walking up to their xmlns declarations.
-#include "plugins/xep_0277/AtomParser.hpp"
+#include "AtomParser.hpp"
 
-#include "plugins/xep_0277/PlainText.hpp"
+#include "PlainText.hpp"
 #include "roost/Xml.hpp"
 
 #include <chrono>

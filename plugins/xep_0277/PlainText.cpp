@@ -1,5 +1,5 @@
 // PlainText: markup to words, for XHTML elements and HTML strings alike.
-#include "plugins/xep_0277/PlainText.hpp"
+#include "PlainText.hpp"
 
 #include <cstdint>
 #include <optional>

@@ -1,6 +1,6 @@
 // Xep0277Plugin: XEP-0277 microblogging. Teaches the pubsub cache which nodes hold
 // microblogs and how to read their Atom entries, and asks PEP to push new posts.
-#include "plugins/xep_0277/AtomParser.hpp"
+#include "AtomParser.hpp"
 
 #include "roost/Analyser.hpp"
 #include "roost/Host.hpp"

@@ -5,7 +5,7 @@
 #include "src/cli/CoreCommands.hpp"
 #include "src/cli/ParseErrors.hpp"
 #include "src/cli/PubsubCommands.hpp"
-#include "src/core/XdgPaths.hpp"
+#include "src/common/XdgPaths.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
     app.fallthrough();  // `roost status --json` as well as `roost --json status`
     CliContext context;
     try {
-        context.socket = roost::core::XdgPaths::from_environment().socket();
+        context.socket = roost::common::XdgPaths::from_environment().socket();
     } catch (const std::exception&) {
         // No XDG or HOME: --socket is then the only way.
     }

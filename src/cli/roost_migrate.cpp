@@ -1,7 +1,7 @@
 // roost-migrate: inspects and changes the schema version of a Roost database.
 // Exit codes are documented in doc/migrations.md and stable for scripts.
 #include "src/cli/ParseErrors.hpp"
-#include "src/core/XdgPaths.hpp"
+#include "src/common/XdgPaths.hpp"
 #include "src/storage/Backup.hpp"
 #include "src/storage/Database.hpp"
 #include "src/storage/DatabaseLock.hpp"
@@ -180,7 +180,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     Options options;
     try {
-        options.db = roost::core::XdgPaths::from_environment().database();
+        options.db = roost::common::XdgPaths::from_environment().database();
     } catch (const std::exception&) {
         // No default; --db is then required in practice and open() says so.
     }

@@ -27,7 +27,9 @@ int migrate(storage::Database& db) {
 
 }  // namespace
 
-Backend::Backend(reactor::Reactor& reactor, Config config, BackendOptions options)
+// A function-try-block: the storage errors of the member initialisers become the
+// core's own.
+Backend::Backend(reactor::Reactor& reactor, Config config, BackendOptions options) try
     : reactor_(reactor),
       config_(std::move(config)),
       options_(std::move(options)),
@@ -46,6 +48,12 @@ Backend::Backend(reactor::Reactor& reactor, Config config, BackendOptions option
           return std::make_unique<PluginContext>(services_, name);
       }) {
     register_core_methods(*this);
+} catch (const storage::DatabaseLocked& e) {
+    throw AlreadyRunning(e.what());
+} catch (const storage::MigrationError& e) {
+    throw DatabaseUnusable(e.what());
+} catch (const storage::DatabaseError& e) {
+    throw DatabaseUnusable(e.what());
 }
 
 Backend::~Backend() { stop(); }

@@ -2,12 +2,12 @@
 // the trigger manager, the IPC server, the XMPP clients and the plugins.
 #pragma once
 
+#include "src/common/XdgPaths.hpp"
 #include "src/core/Clients.hpp"
 #include "src/core/Config.hpp"
 #include "src/core/PluginContext.hpp"
 #include "src/core/PluginHost.hpp"
 #include "src/core/TriggerManager.hpp"
-#include "src/core/XdgPaths.hpp"
 #include "src/ipc/IpcServer.hpp"
 #include "src/reactor/Reactor.hpp"
 #include "src/storage/Database.hpp"
@@ -16,21 +16,35 @@
 
 #include <chrono>
 #include <filesystem>
+#include <stdexcept>
 #include <vector>
 
 namespace roost::core {
 
 struct BackendOptions {
-    XdgPaths paths;
+    common::XdgPaths paths;
     // Searched first to last, before the config's plugin_dirs.
     std::vector<std::filesystem::path> builtin_plugin_dirs;
+};
+
+// Why the database cannot be used, as Backend's constructor reports it: roostd tells
+// these apart (its exit codes) without reaching into the storage layer.
+class AlreadyRunning : public std::runtime_error {  // another roostd holds the lock
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class DatabaseUnusable : public std::runtime_error {  // too new, corrupt, a failed migration
+public:
+    using std::runtime_error::runtime_error;
 };
 
 // Reactor thread only. Member order is start order; destruction undoes it.
 class Backend {
 public:
-    // Takes the database lock (throws storage::DatabaseLocked when another roostd
-    // runs), migrates the database after a backup, and listens on the socket.
+    // Takes the database lock (throws AlreadyRunning when another roostd runs),
+    // migrates the database after a backup (DatabaseUnusable when it cannot), and
+    // listens on the socket.
     Backend(reactor::Reactor& reactor, Config config, BackendOptions options);
     ~Backend();
     Backend(const Backend&) = delete;

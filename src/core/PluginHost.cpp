@@ -2,6 +2,7 @@
 // name cycles) and start order (dependencies first, recommendations when possible).
 #include "src/core/PluginHost.hpp"
 
+#include "src/core/PluginElf.hpp"
 #include "src/core/SharedLibrary.hpp"
 
 #include <spdlog/spdlog.h>
@@ -36,6 +37,15 @@ std::vector<std::filesystem::path> plugin_files(const std::filesystem::path& dir
     if (error) spdlog::warn("plugin directory {}: {}", directory.string(), error.message());
     std::sort(files.begin(), files.end());
     return files;
+}
+
+std::string not_a_plugin() {
+    return std::string("not a Roost plugin: no ") + kPluginDescriptorSymbol + " symbol";
+}
+
+std::string wrong_abi(int abi_version) {
+    return "built for SDK ABI " + std::to_string(abi_version) + ", this roostd has " +
+           std::to_string(kSdkAbiVersion) + ": rebuild it against this Roost's headers";
 }
 
 std::string what(std::exception_ptr error) {
@@ -107,6 +117,12 @@ void PluginHost::load_file(const std::filesystem::path& path) {
     auto& record = *records_.emplace_back(std::make_unique<Record>());
     record.info.path = path;
     record.info.name = path.stem().string();
+    // Read from the file before dlopen(), which runs the library's static constructors:
+    // of a file that is no plugin, or one built for another SDK ABI, nothing runs.
+    auto peek = peek_descriptor(path, kPluginDescriptorSymbol);
+    if (peek.kind == DescriptorPeek::Kind::NoDescriptor) return record.fail(not_a_plugin());
+    if (peek.kind == DescriptorPeek::Kind::Found && peek.abi_version != kSdkAbiVersion)
+        return record.fail(wrong_abi(peek.abi_version));
     try {
         record.library.emplace(path);
     } catch (const SharedLibraryError& error) {
@@ -115,12 +131,11 @@ void PluginHost::load_file(const std::filesystem::path& path) {
     const auto* descriptor =
         static_cast<const PluginDescriptor*>(record.library->symbol(kPluginDescriptorSymbol));
     // Only abi_version may be read before it matches: the rest may be laid out otherwise.
+    // Checked again for a file peek_descriptor() could not read.
     if (!descriptor) {
-        record.fail(std::string("not a Roost plugin: no ") + kPluginDescriptorSymbol + " symbol");
+        record.fail(not_a_plugin());
     } else if (descriptor->abi_version != kSdkAbiVersion) {
-        record.fail("built for SDK ABI " + std::to_string(descriptor->abi_version) +
-                    ", this roostd has " + std::to_string(kSdkAbiVersion) +
-                    ": rebuild it against this Roost's headers");
+        record.fail(wrong_abi(descriptor->abi_version));
     } else if (!descriptor->name || !*descriptor->name || !descriptor->create ||
                !descriptor->destroy) {
         record.fail("incomplete descriptor: a name, create and destroy are required");

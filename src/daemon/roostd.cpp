@@ -2,8 +2,6 @@
 // or `roost stop`; see doc/roostd.md.
 #include "src/core/Backend.hpp"
 #include "src/daemon/Systemd.hpp"
-#include "src/storage/DatabaseLock.hpp"
-#include "src/storage/Migrator.hpp"
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -54,7 +52,7 @@ std::vector<fs::path> builtin_plugin_dirs() {
 }
 
 int run(const fs::path& config_file, bool explicit_config, const std::string& log_level) {
-    core::BackendOptions options{.paths = core::XdgPaths::from_environment(),
+    core::BackendOptions options{.paths = common::XdgPaths::from_environment(),
                                  .builtin_plugin_dirs = builtin_plugin_dirs()};
     core::Config config;
     try {
@@ -70,13 +68,10 @@ int run(const fs::path& config_file, bool explicit_config, const std::string& lo
     std::unique_ptr<core::Backend> backend;
     try {
         backend = std::make_unique<core::Backend>(reactor, std::move(config), options);
-    } catch (const storage::DatabaseLocked& e) {
+    } catch (const core::AlreadyRunning& e) {
         std::cerr << "roostd: already running: " << e.what() << "\n";
         return kAlreadyRunning;
-    } catch (const storage::MigrationError& e) {
-        std::cerr << "roostd: " << e.what() << "\n";
-        return kBadDatabase;
-    } catch (const storage::DatabaseError& e) {
+    } catch (const core::DatabaseUnusable& e) {
         std::cerr << "roostd: " << e.what() << "\n";
         return kBadDatabase;
     }

@@ -1,10 +1,10 @@
-// SqlitePubsubStore: nodes and items in SQLite, XEP-0059 paging by keyset over the
-// (node_id, position|created|updated, id) indexes, search through SearchQuery's SQL.
+// SqlitePubsubStore: nodes and items in SQLite; reads paged by ItemPager (XEP-0059, by
+// keyset over the (node_id, position|created|updated, id) indexes), searches in
+// SqlitePubsubSearch.cpp.
 #include "src/storage/SqlitePubsubStore.hpp"
 
-#include "src/storage/SearchQuery.hpp"
+#include "src/storage/ItemPager.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <iterator>
 #include <stdexcept>
@@ -65,43 +65,6 @@ pubsub::NodeInfo node_of(SQLite::Statement& row) {
     return info;
 }
 
-// The items a get_items() pages over: a node's, maybe only some ids, maybe cut to the
-// max_items most recent. `key` is the column the order follows.
-struct ItemSet {
-    BoundSql where;
-    std::string key;
-};
-
-std::string order_column(pubsub::ItemOrder order) {
-    switch (order) {
-        case pubsub::ItemOrder::Server: return "position";
-        case pubsub::ItemOrder::Creation: return "created";
-        case pubsub::ItemOrder::Modification: return "updated";
-    }
-    return "position";
-}
-
-// The items a read returns; the rows come newest first.
-std::vector<pubsub::Item> items_of(SQLite::Statement& row) {
-    std::vector<pubsub::Item> items;
-    while (row.executeStep())
-        items.push_back({row.getColumn(0).getString(), row.getColumn(1).getString(),
-                         text_of(row.getColumn(2))});
-    return items;
-}
-
-pubsub::GetItemsAnswer item_not_found(const NodeKey& key, const std::string& id) {
-    pubsub::GetItemsAnswer answer;
-    XmppError error;
-    error.condition = "item-not-found";
-    error.type = "cancel";
-    error.text = "no item '" + id + "' to page from in the cache";
-    error.request = "get items of " + key.node + " at " +
-                    (key.service.empty() ? std::string("the account's PEP") : key.service);
-    answer.error = error;
-    return answer;
-}
-
 // A page of items is staged in a TEMP table, then stored by one statement. FTS5 writes
 // out the terms it holds at every statement's savepoint: stored row by row, each item
 // became an index segment of its own, merged again and again (ingest ran at 0.12 of a
@@ -150,25 +113,7 @@ void add_to(pubsub::StatsEntry& entry, std::int64_t nodes, std::int64_t items, s
 
 }  // namespace
 
-SqlitePubsubStore::SqlitePubsubStore(Database& db) : db_(db) {}
-
-SQLite::Statement& SqlitePubsubStore::prepared(const std::string& sql) {
-    auto& cached = statements_[sql];
-    if (!cached) cached = std::make_unique<SQLite::Statement>(db_.sqlite(), sql);
-    cached->tryReset();
-    cached->clearBindings();
-    return *cached;
-}
-
-SqlitePubsubStore::Use SqlitePubsubStore::statement(const std::string& sql) {
-    return Use(prepared(sql));
-}
-
-SqlitePubsubStore::Use SqlitePubsubStore::statement(const BoundSql& bound) {
-    SQLite::Statement& cached = prepared(bound.sql);
-    bind_all(cached, bound.params);
-    return Use(cached);
-}
+SqlitePubsubStore::SqlitePubsubStore(Database& db) : db_(db), statements_(db) {}
 
 std::optional<std::int64_t> SqlitePubsubStore::find_node(const NodeKey& key) {
     auto query = statement(BoundSql().add(
@@ -299,7 +244,7 @@ pubsub::UpsertResult SqlitePubsubStore::upsert_items(const NodeKey& key,
         statement(kClearStage)->exec();
         staged.clear();
     };
-    Use stage = statement(kStageItem);
+    auto stage = statement(kStageItem);
     for (const auto& item : items) {
         if (!staged.insert(item.id).second) {
             store_staged();
@@ -405,12 +350,6 @@ int SqlitePubsubStore::trim_to_max_items(const NodeKey& key, int max_items) {
     return deleted;
 }
 
-std::int64_t SqlitePubsubStore::item_count(std::int64_t node) {
-    auto query =
-        statement(BoundSql().add("SELECT item_count FROM pubsub_nodes WHERE id = ?", node));
-    return query->executeStep() ? query->getColumn(0).getInt64() : 0;
-}
-
 std::vector<std::string> SqlitePubsubStore::item_ids(const NodeKey& key) {
     std::vector<std::string> ids;
     auto node = find_node(key);
@@ -423,118 +362,9 @@ std::vector<std::string> SqlitePubsubStore::item_ids(const NodeKey& key) {
 
 // ---- Reads ----
 
-// Pages with keysets on (key, id): `after X` is what sorts below X newest first,
-// `before X` what sorts above it, so no read scans the rows it skips but the counts.
 pubsub::GetItemsAnswer SqlitePubsubStore::get_items(const NodeKey& key,
                                                     const pubsub::ItemsQuery& query) {
-    pubsub::GetItemsAnswer answer;
-    answer.page.from_cache = true;
-    ItemSet set;
-    set.key = order_column(query.order);
-    // An unknown node pages like an empty one.
-    std::int64_t node = find_node(key).value_or(-1);
-    set.where.add(" FROM pubsub_items WHERE node_id = ?", node);
-    if (!query.ids.empty()) {
-        set.where.add(" AND item_id IN (SELECT value FROM json_each(?))", json_text(query.ids));
-    }
-    const std::string& k = set.key;
-    auto count_of = [&](const BoundSql& where) {
-        auto counter = statement(BoundSql{"SELECT count(*)" + where.sql, where.params});
-        counter->executeStep();
-        return counter->getColumn(0).getInt64();
-    };
-
-    // The node's own count (kept by triggers) spares counting a large node's rows.
-    std::int64_t total = query.ids.empty() ? item_count(node) : count_of(set.where);
-    if (query.max_items && total > *query.max_items) {
-        // Keep the max_items most recent: everything from the oldest of them on.
-        std::int64_t keep = std::max(*query.max_items, 0);
-        if (keep == 0) {
-            total = 0;
-            set.where.add(" AND 0");
-        } else {
-            BoundSql oldest_kept{"SELECT " + k + ", id" + set.where.sql + " ORDER BY " + k +
-                                     " DESC, id DESC LIMIT 1 OFFSET ?",
-                                 set.where.params};
-            oldest_kept.params.emplace_back(keep - 1);
-            auto cut = statement(oldest_kept);
-            cut->executeStep();
-            std::int64_t cut_key = cut->getColumn(0).getInt64();
-            std::int64_t cut_id = cut->getColumn(1).getInt64();
-            set.where.add(" AND (" + k + ", id) >= (?, ?)", cut_key, cut_id);
-            total = keep;
-        }
-    }
-
-    const pubsub::RsmRequest rsm = query.rsm.value_or(pubsub::RsmRequest{});
-    std::int64_t limit = rsm.max && *rsm.max >= 0 ? *rsm.max : -1;
-    std::string columns = "SELECT item_id, raw_xml, publisher";
-    std::string newest_first = " ORDER BY " + k + " DESC, id DESC LIMIT ?";
-    std::string oldest_first = " ORDER BY " + k + " ASC, id ASC LIMIT ?";
-
-    // The anchor of after/before, as (key, id) and its rank (items newer than it).
-    auto anchor =
-        [&](const std::string& id) -> std::optional<std::pair<std::int64_t, std::int64_t>> {
-        BoundSql find{"SELECT " + k + ", id" + set.where.sql + " AND item_id = ?",
-                      set.where.params};
-        find.params.emplace_back(id);
-        auto found = statement(find);
-        if (!found->executeStep()) return std::nullopt;
-        return std::pair{found->getColumn(0).getInt64(), found->getColumn(1).getInt64()};
-    };
-    auto rank = [&](std::pair<std::int64_t, std::int64_t> at) {
-        BoundSql newer = set.where;
-        newer.add(" AND (" + k + ", id) > (?, ?)", at.first, at.second);
-        return count_of(newer);
-    };
-
-    std::vector<pubsub::Item> items;
-    std::int64_t first_index = 0;
-    if (rsm.before) {
-        BoundSql page = set.where;
-        if (!rsm.before->empty()) {
-            auto at = anchor(*rsm.before);
-            if (!at) return item_not_found(key, *rsm.before);
-            page.add(" AND (" + k + ", id) > (?, ?)", at->first, at->second);
-            first_index = rank(*at);
-        } else {
-            first_index = total;
-        }
-        page.sql = columns + page.sql + oldest_first;
-        page.params.emplace_back(limit);
-        items = items_of(*statement(page));
-        std::reverse(items.begin(), items.end());
-        first_index -= static_cast<std::int64_t>(items.size());
-    } else if (rsm.after) {
-        auto at = anchor(*rsm.after);
-        if (!at) return item_not_found(key, *rsm.after);
-        BoundSql page = set.where;
-        page.add(" AND (" + k + ", id) < (?, ?)", at->first, at->second);
-        page.sql = columns + page.sql + newest_first;
-        page.params.emplace_back(limit);
-        items = items_of(*statement(page));
-        first_index = rank(*at) + 1;
-    } else {
-        first_index = std::max(rsm.index.value_or(0), 0);
-        BoundSql page = set.where;
-        page.sql = columns + page.sql + newest_first + " OFFSET ?";
-        page.params.emplace_back(limit);
-        page.params.emplace_back(first_index);
-        items = items_of(*statement(page));
-    }
-
-    if (query.rsm) {
-        pubsub::RsmResult result;
-        result.count = static_cast<int>(total);
-        if (!items.empty()) {
-            result.first = items.front().id;
-            result.first_index = static_cast<int>(first_index);
-            result.last = items.back().id;
-        }
-        answer.page.rsm = result;
-    }
-    answer.page.items = std::move(items);
-    return answer;
+    return ItemPager(statements_, find_node(key).value_or(-1), query).page(key);
 }
 
 // ---- Maintenance ----

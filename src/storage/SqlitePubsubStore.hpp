@@ -5,12 +5,11 @@
 #include "roost/PubsubStore.hpp"
 #include "src/storage/BoundSql.hpp"
 #include "src/storage/Database.hpp"
+#include "src/storage/StatementCache.hpp"
 
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace roost::storage {
@@ -52,25 +51,9 @@ public:
     pubsub::ParsedSearch parse_search(std::string_view text) override;
 
 private:
-    // Resets the statement when the use ends, so that no read lingers.
-    class Use {
-    public:
-        explicit Use(SQLite::Statement& statement) : statement_(statement) {}
-        ~Use() { statement_.tryReset(); }
-        Use(const Use&) = delete;
-        Use& operator=(const Use&) = delete;
-        SQLite::Statement* operator->() { return &statement_; }
-        SQLite::Statement& operator*() { return statement_; }
-
-    private:
-        SQLite::Statement& statement_;
-    };
-
-    // The cached statement for `sql`, reset and unbound.
-    SQLite::Statement& prepared(const std::string& sql);
-    // The same, in use: with `bound`'s values bound.
-    Use statement(const std::string& sql);
-    Use statement(const BoundSql& bound);
+    // A cached statement, in use.
+    StatementCache::Use statement(const std::string& sql) { return statements_.statement(sql); }
+    StatementCache::Use statement(const BoundSql& bound) { return statements_.statement(bound); }
 
     // A full-text search in update order answered from the most recently updated
     // items; nullopt when it takes reading every match (then search() does).
@@ -85,10 +68,9 @@ private:
     std::optional<std::int64_t> find_node(const pubsub::NodeKey& key);
     std::int64_t ensure_node(const pubsub::NodeKey& key);
     std::int64_t ensure_profile(const std::string& name);
-    std::int64_t item_count(std::int64_t node);
 
     Database& db_;
-    std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+    StatementCache statements_;
 };
 
 }  // namespace roost::storage

@@ -1,5 +1,5 @@
 // Test plugin "cycle_a": depends on "cycle_b", which depends on it.
-#include "tests/plugins/ReportingPlugin.hpp"
+#include "ReportingPlugin.hpp"
 
 namespace {
 

@@ -1,5 +1,5 @@
 // Test plugin "cycle_b": depends on "cycle_a", which depends on it.
-#include "tests/plugins/ReportingPlugin.hpp"
+#include "ReportingPlugin.hpp"
 
 namespace {
 

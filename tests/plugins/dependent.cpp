@@ -1,6 +1,6 @@
 // Test plugin "dependent": depends on "good", which must already be started and
 // reachable through the host when this one starts.
-#include "tests/plugins/ReportingPlugin.hpp"
+#include "ReportingPlugin.hpp"
 
 #include <stdexcept>
 

@@ -1,6 +1,6 @@
 // Test plugin "eager": found before "good" (file name order) but recommends it, so
 // starts after it; its other recommendation does not exist and must not matter.
-#include "tests/plugins/ReportingPlugin.hpp"
+#include "ReportingPlugin.hpp"
 
 namespace {
 

@@ -1,6 +1,6 @@
 // Test plugin "good": starts cleanly and answers two trigger points, "test.ping" at
 // once and "test.later" through a timer, then removes its handlers when it stops.
-#include "tests/plugins/ReportingPlugin.hpp"
+#include "ReportingPlugin.hpp"
 
 #include <chrono>
 

@@ -1,5 +1,5 @@
 // Test plugin "missing_dependency": depends on a plugin that does not exist.
-#include "tests/plugins/ReportingPlugin.hpp"
+#include "ReportingPlugin.hpp"
 
 namespace {
 

@@ -1,5 +1,5 @@
 // Test plugin "needs_thrower": depends on "throws_in_start", so fails with it.
-#include "tests/plugins/ReportingPlugin.hpp"
+#include "ReportingPlugin.hpp"
 
 namespace {
 

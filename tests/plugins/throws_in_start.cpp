@@ -1,6 +1,6 @@
 // Test plugin "throws_in_start": registers a handler that would take "test.ping"
 // over before anyone else, then fails; the handler must not outlive the failure.
-#include "tests/plugins/ReportingPlugin.hpp"
+#include "ReportingPlugin.hpp"
 
 #include <stdexcept>
 

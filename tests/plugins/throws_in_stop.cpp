@@ -1,5 +1,5 @@
 // Test plugin "throws_in_stop": starts cleanly and throws when stopped.
-#include "tests/plugins/ReportingPlugin.hpp"
+#include "ReportingPlugin.hpp"
 
 #include <stdexcept>
 

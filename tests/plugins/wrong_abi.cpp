@@ -1,6 +1,8 @@
 // Test plugin "wrong_abi": a descriptor written by hand that claims another SDK ABI,
 // as a plugin built against other headers would.
-#include "tests/plugins/ReportingPlugin.hpp"
+#include "ReportingPlugin.hpp"
+
+#include <cstdlib>
 
 namespace {
 
@@ -10,6 +12,10 @@ public:
 };
 
 const char* const kNone[] = {nullptr};
+
+// A static constructor, which dlopen() would run: the host must refuse the plugin
+// before (test_plugin_host checks that the variable stays unset).
+[[maybe_unused]] const bool kLoaded = ::setenv("ROOST_TEST_WRONG_ABI_LOADED", "1", 1) == 0;
 
 }  // namespace
 

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <initializer_list>
 #include <string>
@@ -149,6 +150,7 @@ TEST_CASE("a plugin built for another SDK ABI is refused before anything of it r
     CHECK(wrong.reason == "built for SDK ABI " + std::to_string(kSdkAbiVersion + 1) +
                               ", this roostd has " + std::to_string(kSdkAbiVersion) +
                               ": rebuild it against this Roost's headers");
+    CHECK(std::getenv("ROOST_TEST_WRONG_ABI_LOADED") == nullptr);  // its constructors never ran
     backend.plugins.start();
     CHECK(reported(backend, "start") == Names{"good"});
 }

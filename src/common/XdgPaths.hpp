@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-namespace roost::core {
+namespace roost::common {
 
 struct XdgPaths {
     std::filesystem::path config_dir;   // $XDG_CONFIG_HOME/roost
@@ -20,4 +20,4 @@ struct XdgPaths {
     static XdgPaths from_environment();
 };
 
-}  // namespace roost::core
+}  // namespace roost::common

@@ -1,5 +1,5 @@
 // XdgPaths: resolving the XDG variables with the specification's defaults.
-#include "src/core/XdgPaths.hpp"
+#include "src/common/XdgPaths.hpp"
 
 #include <unistd.h>
 
@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace roost::core {
+namespace roost::common {
 namespace {
 
 std::filesystem::path from_env(const char* variable, const char* home_relative) {
@@ -37,4 +37,4 @@ XdgPaths XdgPaths::from_environment() {
     };
 }
 
-}  // namespace roost::core
+}  // namespace roost::common
