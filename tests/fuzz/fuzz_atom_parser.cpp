@@ -3,7 +3,7 @@
 // std::invalid_argument and nothing else; and the store can write what it returns.
 #include "plugins/xep_0277/AtomParser.hpp"
 #include "tests/fuzz/FuzzCheck.hpp"
-#include "tests/unit/PubsubStoreFixture.hpp"
+#include "tests/support/PubsubStoreFixture.hpp"
 
 #include <pugixml.hpp>
 

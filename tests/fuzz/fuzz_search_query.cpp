@@ -2,7 +2,7 @@
 // either parses or gives a SearchError, and a query that parses runs on a real
 // database with the real schema, returning hits or a SearchError; it never throws.
 #include "tests/fuzz/FuzzCheck.hpp"
-#include "tests/unit/PubsubStoreFixture.hpp"
+#include "tests/support/PubsubStoreFixture.hpp"
 
 #include <cstddef>
 #include <cstdint>

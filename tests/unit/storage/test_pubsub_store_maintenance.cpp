@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/unit/PubsubStoreFixture.hpp"
+#include "tests/support/PubsubStoreFixture.hpp"
 
 using namespace roost::test::store;
 

@@ -2,7 +2,7 @@
 // statement behaves as item by item did, and a full-text search answered from the most
 // recently updated items returns the page that reading every match returns.
 #include "src/storage/SearchQuery.hpp"
-#include "tests/unit/PubsubStoreFixture.hpp"
+#include "tests/support/PubsubStoreFixture.hpp"
 
 #include <doctest/doctest.h>
 
