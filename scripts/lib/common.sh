@@ -72,12 +72,17 @@ build_fuzz_targets() {
     ninja -C "$1" -j2 fuzz-targets >/dev/null
 }
 
-# Configures (once) and builds the tree in $1 with the remaining meson options.
-build_roost() {
+# Configures the tree in $1 (once) with the remaining meson options.
+configure_roost() {
     local dir=$1
     shift
     if [ ! -f "$dir/build.ninja" ]; then
         meson setup "$dir" "$ROOST_ROOT" "$@" >/dev/null
     fi
-    ninja -C "$dir" -j2 >/dev/null
+}
+
+# Configures (once) and builds the tree in $1 with the remaining meson options.
+build_roost() {
+    configure_roost "$@"
+    ninja -C "$1" -j2 >/dev/null
 }
