@@ -34,11 +34,14 @@ ensure_packages() {
 # scripts/test runs the unit and integration tests in. Plugins are dlopen'd by roostd:
 # b_lundef=false lets them leave the sanitizer runtime to the executable. GCC's
 # -Wmaybe-uninitialized gives false positives under -fsanitize (std::optional<std::string>
-# moves with GCC 12): the plain build keeps the warning.
+# moves with GCC 12): the plain build keeps the warning. -O1 (the level AddressSanitizer's
+# documentation suggests) rather than -O2: instrumented code compiles about a quarter
+# faster (SqlitePubsubStore.cpp: 22 s of CPU against 29 s).
 setup_sanitizer_build() {
     local dir=$1
     [ -f "$dir/build.ninja" ] && return 0
-    meson setup "$dir" "$ROOST_ROOT" --werror -Db_sanitize=address,undefined -Db_lundef=false \
+    meson setup "$dir" "$ROOST_ROOT" --werror -Doptimization=1 \
+        -Db_sanitize=address,undefined -Db_lundef=false \
         "-Dcpp_args=-fno-sanitize-recover=all -fno-omit-frame-pointer -Wno-maybe-uninitialized" \
         "-Dcpp_link_args=-fno-sanitize-recover=all" >/dev/null
 }
@@ -73,14 +76,19 @@ build_fuzz_targets() {
     ninja -C "$1" -j2 fuzz-targets >/dev/null
 }
 
-# Configures (once) and builds the tree in $1 with the remaining meson options.
-build_roost() {
+# Configures the tree in $1 (once) with the remaining meson options.
+configure_roost() {
     local dir=$1
     shift
     if [ ! -f "$dir/build.ninja" ]; then
         meson setup "$dir" "$ROOST_ROOT" "$@" >/dev/null
     fi
-    ninja -C "$dir" -j2 >/dev/null
+}
+
+# Configures (once) and builds the tree in $1 with the remaining meson options.
+build_roost() {
+    configure_roost "$@"
+    ninja -C "$1" -j2 >/dev/null
 }
 
 # Runs a check (the command "$@") as one test of scripts/test's summary: prints its output
