@@ -25,17 +25,18 @@ BareClient::BareClient(const test::XmppServer& server, const std::string& user)
     bool up = test::run_until(
         reactor_, [&] { return connection_.state() == xmpp::ConnectionState::Connected; },
         std::chrono::seconds(30));
-    if (!up) throw std::runtime_error("bench client " + user + " did not connect: " +
-                                      connection_.last_error());
+    if (!up)
+        throw std::runtime_error("bench client " + user +
+                                 " did not connect: " + connection_.last_error());
 }
 
 IqAnswer BareClient::request(std::string_view type, const std::string& to,
                              const std::string& payload, std::chrono::milliseconds timeout) {
     std::optional<IqAnswer> answer;
-    connection_.send_iq(type, to, payload, "bench request",
-                        [&](IqAnswer a) { answer = std::move(a); }, timeout);
-    test::run_until(reactor_, [&] { return answer.has_value(); },
-                    timeout + std::chrono::seconds(5));
+    connection_.send_iq(
+        type, to, payload, "bench request", [&](IqAnswer a) { answer = std::move(a); }, timeout);
+    test::run_until(
+        reactor_, [&] { return answer.has_value(); }, timeout + std::chrono::seconds(5));
     if (!answer) throw std::runtime_error("no answer to a bench request");
     if (!answer->ok()) throw std::runtime_error(answer->error->message());
     return std::move(*answer);
@@ -48,9 +49,9 @@ FetchResult BareClient::fetch_all(const std::string& service, const std::string&
     while (true) {
         std::string set;
         if (rsm)
-            set = "<set xmlns='http://jabber.org/protocol/rsm'><max>" +
-                  std::to_string(page_size) + "</max>" +
-                  (before.empty() ? "<before/>" : "<before>" + before + "</before>") + "</set>";
+            set = "<set xmlns='http://jabber.org/protocol/rsm'><max>" + std::to_string(page_size) +
+                  "</max>" + (before.empty() ? "<before/>" : "<before>" + before + "</before>") +
+                  "</set>";
         auto answer = request("get", service, pubsub("<items node='" + node + "'/>" + set));
         ++fetched.requests;
         auto answer_pubsub = answer.iq().child("pubsub");

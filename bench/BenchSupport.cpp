@@ -1,12 +1,13 @@
 // BenchSupport: statistics, output, payloads and /proc reading for the benchmarks.
 #include "bench/BenchSupport.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <sstream>
-#include <unistd.h>
 #include <stdexcept>
 #include <thread>
 
@@ -46,7 +47,8 @@ void step(const std::string& what) {
 std::string atom_post(int n) {
     // Six words per post picked by a hash of (n, k): any two words meet in some posts.
     auto word = [n](int k) {
-        auto h = static_cast<std::uint32_t>(n) * 2654435761u ^ static_cast<std::uint32_t>(k + 1) * 0x9e3779b9u;
+        auto h = static_cast<std::uint32_t>(n) * 2654435761u ^
+                 static_cast<std::uint32_t>(k + 1) * 0x9e3779b9u;
         h ^= h >> 15;
         h *= 0x2c1b3c6du;
         h ^= h >> 12;
@@ -56,13 +58,14 @@ std::string atom_post(int n) {
     char published[32];
     std::snprintf(published, sizeof published, "2026-%02d-%02dT%02d:%02d:%02dZ", 1 + n % 12,
                   1 + n % 28, n % 24, n % 60, (n / 60) % 60);
-    return "<entry xmlns='http://www.w3.org/2005/Atom'><title type='text'>Post " + number +
-           ": " + word(0) + " at " + word(1) + "</title><id>tag:localhost,2026:bench-" + number +
+    return "<entry xmlns='http://www.w3.org/2005/Atom'><title type='text'>Post " + number + ": " +
+           word(0) + " at " + word(1) + "</title><id>tag:localhost,2026:bench-" + number +
            "</id><content type='text'>Field notes " + number + " on the " + word(2) + ", the " +
            word(3) + " and the " + word(4) + " seen today by the " + word(5) +
            ".</content><author><name>Alice</name><uri>xmpp:alice@localhost</uri></author>"
-           "<published>" + published + "</published><updated>" + published +
-           "</updated><category term='" + word(0) + "'/></entry>";
+           "<published>" +
+           published + "</published><updated>" + published + "</updated><category term='" +
+           word(0) + "'/></entry>";
 }
 
 ProcessMemory process_memory(pid_t pid) {
@@ -72,8 +75,10 @@ ProcessMemory process_memory(pid_t pid) {
     double kb = 0;
     std::string unit;
     while (status >> key) {
-        if (key == "VmRSS:" && status >> kb >> unit) memory.rss_mb = kb / 1024;
-        else if (key == "VmHWM:" && status >> kb >> unit) memory.hwm_mb = kb / 1024;
+        if (key == "VmRSS:" && status >> kb >> unit)
+            memory.rss_mb = kb / 1024;
+        else if (key == "VmHWM:" && status >> kb >> unit)
+            memory.hwm_mb = kb / 1024;
     }
     return memory;
 }

@@ -2,10 +2,10 @@
 // preserialize, written by util.serialization as datamanager.list_append does).
 #include "bench/ProsodyNodeFile.hpp"
 
-#include <pugixml.hpp>
-
 #include <pwd.h>
 #include <unistd.h>
+
+#include <pugixml.hpp>
 
 #include <cctype>
 #include <cstdio>
@@ -64,8 +64,8 @@ void write_element(std::string& out, pugi::xml_node element, const std::string& 
     out += "[\"xmlns\"] = " + lua_string(ns) + ";\n";
     for (auto attribute : element.attributes())
         if (std::string(attribute.name()) != "xmlns")
-            out += "[" + lua_string(attribute.name()) + "] = " + lua_string(attribute.value()) +
-                   ";\n";
+            out +=
+                "[" + lua_string(attribute.name()) + "] = " + lua_string(attribute.value()) + ";\n";
     out += extra_attr + "};\n}";
 }
 
@@ -97,9 +97,9 @@ void write_prosody_items(const test::XmppServer& server, const std::string& serv
         std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&when));
         block = "item(";
         write_element(block, doc.document_element(), "",
-                      "[\"with\"] = " + lua_string(publisher) + ";\n[\"key\"] = " +
-                          lua_string(id_prefix + std::to_string(n)) + ";\n[\"when\"] = " +
-                          std::to_string(when) + ";\n",
+                      "[\"with\"] = " + lua_string(publisher) +
+                          ";\n[\"key\"] = " + lua_string(id_prefix + std::to_string(n)) +
+                          ";\n[\"when\"] = " + std::to_string(when) + ";\n",
                       "[\"stamp\"] = " + lua_string(stamp) + ";\n");
         block += ");\n";
         file << block;

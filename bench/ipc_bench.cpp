@@ -34,8 +34,8 @@ constexpr int kBatch = 500;
 constexpr int kSearches = 200;
 constexpr int kWarmup = 50;
 // Pairs of words of atom_post(): each pair is in a few thousand of the items.
-const char* const kFtsQueries[] = {"murmuration dusk", "starlings nest", "chorus hedgerow",
-                                   "plumage estuary", "fledgling thicket", "wingbeat clutch"};
+const char* const kFtsQueries[] = {"murmuration dusk", "starlings nest",    "chorus hedgerow",
+                                   "plumage estuary",  "fledgling thicket", "wingbeat clutch"};
 
 struct Setup {
     int runs = 5;
@@ -76,8 +76,8 @@ void fill_database(const std::filesystem::path& path, const pubsub::NodeKey& key
 // The same words straight on SQLite's FTS5 table, in process: the floor of a search.
 double raw_fts_p50(const std::filesystem::path& path) {
     storage::Database db(path);
-    auto query = db.prepare(
-        "SELECT rowid FROM pubsub_items_fts WHERE pubsub_items_fts MATCH ? LIMIT 20");
+    auto query =
+        db.prepare("SELECT rowid FROM pubsub_items_fts WHERE pubsub_items_fts MATCH ? LIMIT 20");
     auto times = timed_calls(kSearches, [&](int i) {
         query.bind(1, kFtsQueries[static_cast<std::size_t>(i) % std::size(kFtsQueries)]);
         while (query.executeStep()) {
@@ -106,13 +106,18 @@ InProcess store_floor(const std::filesystem::path& path, const pubsub::NodeKey& 
     latest.rsm = pubsub::RsmRequest{20, std::nullopt, std::nullopt, std::nullopt};
     timed_calls(kWarmup, [&](int) { store.get_items(key, latest); });
     InProcess floor;
-    floor.get20_p50 = percentile(timed_calls(gets, [&](int) { store.get_items(key, latest); }), 0.5);
-    floor.fts_p50 = percentile(timed_calls(kSearches, [&](int i) {
-        auto parsed = store.parse_search(fts_query(i));
-        auto query = std::move(*parsed.query);
-        query.scope = pubsub::ProfileScope::only(key.profile);
-        if (store.search(query).hits.empty()) throw std::runtime_error("a search found nothing");
-    }), 0.5);
+    floor.get20_p50 =
+        percentile(timed_calls(gets, [&](int) { store.get_items(key, latest); }), 0.5);
+    floor.fts_p50 =
+        percentile(timed_calls(kSearches,
+                               [&](int i) {
+                                   auto parsed = store.parse_search(fts_query(i));
+                                   auto query = std::move(*parsed.query);
+                                   query.scope = pubsub::ProfileScope::only(key.profile);
+                                   if (store.search(query).hits.empty())
+                                       throw std::runtime_error("a search found nothing");
+                               }),
+                   0.5);
     return floor;
 }
 
@@ -142,7 +147,9 @@ int main(int argc, char** argv) try {
     daemon.restart();
     ipc::IpcClient ipc(daemon.socket());
     wait_connected(ipc);
-    json get{{"profile", "bob"}, {"service", server.pubsub_service()}, {"node", kNode},
+    json get{{"profile", "bob"},
+             {"service", server.pubsub_service()},
+             {"node", kNode},
              {"max", 20}};
     auto page = ipc.call("pubsub.cache.get", get);
     if (page["items"].size() != 20 || page["from_cache"] == false)

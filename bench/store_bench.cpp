@@ -5,6 +5,8 @@
 #include "src/storage/SearchQuery.hpp"
 #include "src/storage/SqlitePubsubStore.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -14,7 +16,6 @@
 #include <optional>
 #include <random>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -76,8 +77,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
     return options;
 }
 
-const char* kWords[] = {"roost", "birds", "nest", "feather", "wing", "song", "tree",
-                        "branch", "egg",   "sky",   "xmpp", "server", "client", "cache"};
+const char* kWords[] = {"roost",  "birds", "nest", "feather", "wing",   "song",   "tree",
+                        "branch", "egg",   "sky",  "xmpp",    "server", "client", "cache"};
 
 double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
@@ -223,8 +224,8 @@ void ingest(const Options& options) {
     std::printf("  store  %9.0f items/s\n  raw    %9.0f items/s (bare table, one transaction)\n",
                 median(store_rates), raw_rate);
     std::printf("  store / raw = %.2f (median of the runs' ratios)\n", median(ratios));
-    std::printf("  store without FTS text %9.0f items/s (%.2f of raw)\n\n",
-                median(unindexed_rates), median(unindexed_rates) / raw_rate);
+    std::printf("  store without FTS text %9.0f items/s (%.2f of raw)\n\n", median(unindexed_rates),
+                median(unindexed_rates) / raw_rate);
 }
 
 // Two of the vocabulary's words, different for each call.
@@ -245,13 +246,16 @@ void reads(const Options& options) {
     std::vector<double> p50s, p99s, fts, fts_raw, field, deep, instant_scan, text_scan, by_date;
     // A filter no item passes reads every row: the cost of one comparison per item.
     auto scan = [&](const char* value) {
-        return percentile(timed(kSearches, [&](int) {
-            pubsub::SearchQuery query;
-            query.scope = pubsub::ProfileScope::only("bench");
-            query.conditions.push_back({"published", pubsub::SearchOp::Gt, value});
-            query.limit = 20;
-            store.search(query);
-        }), 0.5);
+        return percentile(
+            timed(kSearches,
+                  [&](int) {
+                      pubsub::SearchQuery query;
+                      query.scope = pubsub::ProfileScope::only("bench");
+                      query.conditions.push_back({"published", pubsub::SearchOp::Gt, value});
+                      query.limit = 20;
+                      store.search(query);
+                  }),
+            0.5);
     };
     for (int run = 0; run < options.runs; ++run) {
         auto latest = timed(kReads, [&](int) {
@@ -261,42 +265,55 @@ void reads(const Options& options) {
         });
         p50s.push_back(percentile(latest, 0.5));
         p99s.push_back(percentile(latest, 0.99));
-        deep.push_back(percentile(timed(kReads, [&](int i) {
-            pubsub::ItemsQuery query;
-            query.rsm = pubsub::RsmRequest{20, "item-" + std::to_string(options.node_items / 2 + i),
-                                           std::nullopt, std::nullopt};
-            store.get_items(kNode, query);
-        }), 0.5));
-        fts.push_back(percentile(timed(kSearches, [&](int i) {
-            pubsub::SearchQuery query;
-            query.scope = pubsub::ProfileScope::only("bench");
-            query.text = two_words(i);
-            query.limit = 20;
-            store.search(query);
-        }), 0.5));
-        fts_raw.push_back(percentile(timed(kSearches, [&](int i) {
-            raw_fts.bind(1, storage::fts_match(two_words(i)));
-            while (raw_fts.executeStep()) {
-            }
-            raw_fts.reset();
-        }), 0.5));
-        field.push_back(percentile(timed(kSearches, [&](int i) {
-            pubsub::SearchQuery query;
-            query.scope = pubsub::ProfileScope::only("bench");
-            query.conditions.push_back({"likes", pubsub::SearchOp::Ge, 990 + i % 5});
-            query.conditions.push_back({"author.name", pubsub::SearchOp::Eq, "user-7"});
-            query.limit = 20;
-            store.search(query);
-        }), 0.5));
+        deep.push_back(
+            percentile(timed(kReads,
+                             [&](int i) {
+                                 pubsub::ItemsQuery query;
+                                 query.rsm = pubsub::RsmRequest{
+                                     20, "item-" + std::to_string(options.node_items / 2 + i),
+                                     std::nullopt, std::nullopt};
+                                 store.get_items(kNode, query);
+                             }),
+                       0.5));
+        fts.push_back(percentile(timed(kSearches,
+                                       [&](int i) {
+                                           pubsub::SearchQuery query;
+                                           query.scope = pubsub::ProfileScope::only("bench");
+                                           query.text = two_words(i);
+                                           query.limit = 20;
+                                           store.search(query);
+                                       }),
+                                 0.5));
+        fts_raw.push_back(percentile(timed(kSearches,
+                                           [&](int i) {
+                                               raw_fts.bind(1, storage::fts_match(two_words(i)));
+                                               while (raw_fts.executeStep()) {
+                                               }
+                                               raw_fts.reset();
+                                           }),
+                                     0.5));
+        field.push_back(percentile(
+            timed(kSearches,
+                  [&](int i) {
+                      pubsub::SearchQuery query;
+                      query.scope = pubsub::ProfileScope::only("bench");
+                      query.conditions.push_back({"likes", pubsub::SearchOp::Ge, 990 + i % 5});
+                      query.conditions.push_back({"author.name", pubsub::SearchOp::Eq, "user-7"});
+                      query.limit = 20;
+                      store.search(query);
+                  }),
+            0.5));
         instant_scan.push_back(scan("2025-01-01T00:00:00Z"));
         text_scan.push_back(scan("2025-01-01"));
-        by_date.push_back(percentile(timed(kSearches, [&](int) {
-            pubsub::SearchQuery query;
-            query.scope = pubsub::ProfileScope::only("bench");
-            query.order = {"published", true};
-            query.limit = 20;
-            store.search(query);
-        }), 0.5));
+        by_date.push_back(percentile(timed(kSearches,
+                                           [&](int) {
+                                               pubsub::SearchQuery query;
+                                               query.scope = pubsub::ProfileScope::only("bench");
+                                               query.order = {"published", true};
+                                               query.limit = 20;
+                                               store.search(query);
+                                           }),
+                                     0.5));
     }
     std::printf("reads on a %d-item node:\n", options.node_items);
     std::printf("  latest 20 (RSM max 20, with count)  p50 %.3f ms  p99 %.3f ms\n", median(p50s),

@@ -14,6 +14,8 @@
 #include "tests/support/ProsodyServer.hpp"
 #include "tests/support/Publisher.hpp"
 
+#include <unistd.h>
+
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <nlohmann/json.hpp>
 
@@ -22,7 +24,6 @@
 #include <memory>
 #include <stdexcept>
 #include <thread>
-#include <unistd.h>
 
 using namespace roost;
 using namespace roost::bench;
@@ -46,7 +47,8 @@ struct Setup {
 };
 
 std::unique_ptr<test::XmppServer> start_server(const Setup& setup) {
-    test::XmppServerOptions options{.users = {"alice", "bob"}, .admins = {"alice"},
+    test::XmppServerOptions options{.users = {"alice", "bob"},
+                                    .admins = {"alice"},
                                     .pubsub_max_items = setup.items};
     if (setup.server_name == "prosody") return std::make_unique<test::ProsodyServer>(options);
     if (setup.server_name == "ejabberd") return std::make_unique<test::EjabberdServer>(options);
@@ -120,8 +122,8 @@ DatabaseSize measure_database(const std::filesystem::path& path) {
 struct SyncRun {
     double wire_s = 0;
     double sync_s = 0;
-    double wire_cpu_s = 0;  // CPU the bare client used for its fetch
-    double sync_cpu_s = 0;  // CPU roostd used for the sync
+    double wire_cpu_s = 0;          // CPU the bare client used for its fetch
+    double sync_cpu_s = 0;          // CPU roostd used for the sync
     double wire_client_hwm_mb = 0;  // this process's peak once the bare client fetched
     ProcessMemory before;           // roostd connected, nothing synced yet
     ProcessMemory memory;
@@ -202,7 +204,8 @@ IngestRun ingest_run(const test::XmppServer& server, const Setup& setup, int run
     std::string last = item_id(setup.event_items - 1);
     auto deadline = Clock::now() + 120s;
     while (!in_cache(ipc, target, last)) {
-        if (Clock::now() > deadline) throw std::runtime_error("the last event never reached the cache");
+        if (Clock::now() > deadline)
+            throw std::runtime_error("the last event never reached the cache");
         std::this_thread::sleep_for(1ms);
     }
     double cached_s = seconds_since(start);
@@ -242,13 +245,15 @@ void publish_node(test::XmppServer& server, const Setup& setup) {
     if (published == setup.items) return;
     step("writing " + std::to_string(setup.items) + " items into Prosody's storage, stopped");
     server.stop();
-    write_prosody_items(server, server.pubsub_service(), kNode, setup.items, "post-",
-                        atom_post, server.account("alice").jid);
+    write_prosody_items(server, server.pubsub_service(), kNode, setup.items, "post-", atom_post,
+                        server.account("alice").jid);
     server.start();
 }
 
 Setup parse(int argc, char** argv) {
-    if (argc < 2) throw std::invalid_argument("usage: sync_bench prosody|ejabberd [runs] [items] [event items]");
+    if (argc < 2)
+        throw std::invalid_argument(
+            "usage: sync_bench prosody|ejabberd [runs] [items] [event items]");
     Setup setup;
     setup.server_name = argv[1];
     read_int_args(argc, argv, 2, {&setup.runs, &setup.items, &setup.event_items});
@@ -263,7 +268,8 @@ int main(int argc, char** argv) try {
     step("starting " + name + " on 127.0.0.1");
     auto server = start_server(setup);
     publish_node(*server, setup);
-    std::vector<double> wire, sync, ratio, wire_cpu, sync_cpu, client_hwm, rss_before, rss, hwm, bytes_per_item, xml_ratio, stored_ratio;
+    std::vector<double> wire, sync, ratio, wire_cpu, sync_cpu, client_hwm, rss_before, rss, hwm,
+        bytes_per_item, xml_ratio, stored_ratio;
     for (int run = 0; run < setup.runs; ++run) {
         step("cold sync, run " + std::to_string(run + 1) + " of " + std::to_string(setup.runs));
         auto r = sync_run(*server, setup);

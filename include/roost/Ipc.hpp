@@ -39,7 +39,8 @@ public:
 };
 
 // params is the request's "params" (an object, an array, or null when absent).
-using RpcMethod = std::function<void(const nlohmann::json& params, std::shared_ptr<RpcReply> reply)>;
+using RpcMethod =
+    std::function<void(const nlohmann::json& params, std::shared_ptr<RpcReply> reply)>;
 
 // Reactor thread only.
 class Ipc {

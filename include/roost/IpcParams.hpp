@@ -2,6 +2,9 @@
 // param with an invalid-params error naming it, and one way to add a table of methods.
 #pragma once
 
+#include "roost/Ipc.hpp"
+#include "roost/Jid.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <limits>
@@ -11,14 +14,9 @@
 #include <utility>
 #include <vector>
 
-#include "roost/Ipc.hpp"
-#include "roost/Jid.hpp"
-
 namespace roost::ipc_params {
 
-inline RpcError invalid(const std::string& message) {
-    return {rpc_error::kInvalidParams, message};
-}
+inline RpcError invalid(const std::string& message) { return {rpc_error::kInvalidParams, message}; }
 
 // Absent and null are the same: not given.
 inline std::optional<std::string> optional_string(const nlohmann::json& params, const char* name) {
@@ -83,8 +81,7 @@ void add_methods(Ipc& ipc, Target& target, const Methods& methods) {
         auto handler = method.second;
         ipc.add_method(method.first, [&target, handler](const nlohmann::json& params,
                                                         std::shared_ptr<RpcReply> reply) {
-            if (!params.is_null() && !params.is_object())
-                throw invalid("params must be an object");
+            if (!params.is_null() && !params.is_object()) throw invalid("params must be an object");
             handler(target, params.is_null() ? nlohmann::json::object() : params, reply);
         });
     }

@@ -2,13 +2,13 @@
 // plugin next to PubsubApi: host.plugin_as<NodeConfigurationApi>(kPluginName).
 #pragma once
 
+#include "roost/Pubsub.hpp"
+
 #include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "roost/Pubsub.hpp"
 
 namespace roost::pubsub {
 
@@ -19,7 +19,7 @@ using NodeConfiguration = std::map<std::string, std::vector<std::string>>;
 // A separate interface, so that plugins built before it still load: a caller that
 // finds no such plugin does without. Reactor thread only; `done` is called once.
 class NodeConfigurationApi {
-  public:
+public:
     virtual ~NodeConfigurationApi() = default;
     // Servers show a node's configuration to its owner only: others get the
     // server's error (forbidden).

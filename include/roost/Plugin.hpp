@@ -22,13 +22,13 @@ public:
 };
 
 struct PluginDescriptor {
-    int abi_version;                    // kSdkAbiVersion when the plugin was built
-    const char* name;                   // unique, e.g. "xep_0060"
-    const char* version;                // the plugin's own version
-    const char* const* dependencies;    // names, nullptr-terminated; must load first
-    const char* const* recommendations; // names, nullptr-terminated; load first if present
-    Plugin* (*create)();                // the host owns the result...
-    void (*destroy)(Plugin*);           // ...and gives it back here, from the same library
+    int abi_version;                     // kSdkAbiVersion when the plugin was built
+    const char* name;                    // unique, e.g. "xep_0060"
+    const char* version;                 // the plugin's own version
+    const char* const* dependencies;     // names, nullptr-terminated; must load first
+    const char* const* recommendations;  // names, nullptr-terminated; load first if present
+    Plugin* (*create)();                 // the host owns the result...
+    void (*destroy)(Plugin*);            // ...and gives it back here, from the same library
 };
 
 // The symbol the host looks up in each shared module.
@@ -40,15 +40,17 @@ inline constexpr const char* kPluginDescriptorSymbol = "roost_plugin_descriptor"
 // lists are parenthesised, possibly empty. Example:
 //   ROOST_PLUGIN(MyPlugin, "my_plugin", "1.0", ("xep_0060"), ())
 #define ROOST_PLUGIN_NAMES_(...) __VA_ARGS__ __VA_OPT__(, ) nullptr
-#define ROOST_PLUGIN(T, NAME, VERSION, DEPENDENCIES, RECOMMENDATIONS)                   \
-    namespace {                                                                         \
-    const char* const roost_plugin_dependencies_[] = {ROOST_PLUGIN_NAMES_ DEPENDENCIES}; \
-    const char* const roost_plugin_recommendations_[] = {                               \
-        ROOST_PLUGIN_NAMES_ RECOMMENDATIONS};                                           \
-    }                                                                                   \
-    extern "C" __attribute__((visibility("default"))) const ::roost::PluginDescriptor   \
-        roost_plugin_descriptor = {                                                     \
-            ::roost::kSdkAbiVersion, NAME, VERSION, roost_plugin_dependencies_,         \
-            roost_plugin_recommendations_,                                              \
-            []() -> ::roost::Plugin* { return new T(); },                               \
-            [](::roost::Plugin* p) { delete p; }}
+#define ROOST_PLUGIN(T, NAME, VERSION, DEPENDENCIES, RECOMMENDATIONS)                          \
+    namespace {                                                                                \
+    const char* const roost_plugin_dependencies_[] = {ROOST_PLUGIN_NAMES_ DEPENDENCIES};       \
+    const char* const roost_plugin_recommendations_[] = {ROOST_PLUGIN_NAMES_ RECOMMENDATIONS}; \
+    }                                                                                          \
+    extern "C" __attribute__((visibility("default")))                                          \
+    const ::roost::PluginDescriptor roost_plugin_descriptor = {                                \
+        ::roost::kSdkAbiVersion,                                                               \
+        NAME,                                                                                  \
+        VERSION,                                                                               \
+        roost_plugin_dependencies_,                                                            \
+        roost_plugin_recommendations_,                                                         \
+        []() -> ::roost::Plugin* { return new T(); },                                          \
+        [](::roost::Plugin* p) { delete p; }}

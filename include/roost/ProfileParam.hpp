@@ -2,15 +2,15 @@
 // the profile named, else the only one configured (doc/cli.md).
 #pragma once
 
-#include <algorithm>
-#include <string>
-#include <vector>
-
-#include <nlohmann/json.hpp>
-
 #include "roost/Ipc.hpp"
 #include "roost/IpcParams.hpp"
 #include "roost/Xmpp.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
 
 namespace roost::ipc_params {
 

@@ -13,11 +13,11 @@
 namespace roost::pubsub {
 
 // Trigger points (TriggerContext types below).
-inline constexpr const char* kGetItems = "pubsub.get_items";                // GetItemsContext
-inline constexpr const char* kEventItems = "pubsub.event.items";            // ItemsEvent
-inline constexpr const char* kEventRetract = "pubsub.event.retract";        // ItemsEvent
-inline constexpr const char* kEventPurge = "pubsub.event.purge";            // NodeEvent
-inline constexpr const char* kEventDelete = "pubsub.event.delete";          // NodeEvent
+inline constexpr const char* kGetItems = "pubsub.get_items";                      // GetItemsContext
+inline constexpr const char* kEventItems = "pubsub.event.items";                  // ItemsEvent
+inline constexpr const char* kEventRetract = "pubsub.event.retract";              // ItemsEvent
+inline constexpr const char* kEventPurge = "pubsub.event.purge";                  // NodeEvent
+inline constexpr const char* kEventDelete = "pubsub.event.delete";                // NodeEvent
 inline constexpr const char* kEventConfiguration = "pubsub.event.configuration";  // NodeEvent
 
 inline constexpr const char* kPluginName = "xep_0060";
@@ -65,8 +65,8 @@ struct GetItemsRequest {
     std::vector<std::string> item_ids;  // when set, only these
     std::optional<int> max_items;       // XEP-0060 max_items
     std::optional<RsmRequest> rsm;
-    bool no_cache = false;              // ask the server even if a cache could answer
-    std::string order_by;               // "" (server order), "creation" or "modification"
+    bool no_cache = false;  // ask the server even if a cache could answer
+    std::string order_by;   // "" (server order), "creation" or "modification"
 };
 
 struct ItemsPage {
@@ -99,8 +99,8 @@ public:
     std::string profile;
     std::string service;  // the event's 'from'
     std::string node;
-    std::vector<Item> items;              // published (kEventItems)
-    std::vector<std::string> retracted;   // item ids (kEventRetract)
+    std::vector<Item> items;             // published (kEventItems)
+    std::vector<std::string> retracted;  // item ids (kEventRetract)
 };
 
 // pubsub.event.purge / delete / configuration.

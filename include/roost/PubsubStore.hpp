@@ -36,8 +36,8 @@ inline std::string_view to_string(SyncState state) {
 }
 
 inline std::optional<SyncState> sync_state_from(std::string_view text) {
-    for (auto state : {SyncState::InProgress, SyncState::Completed, SyncState::Partial,
-                       SyncState::Error}) {
+    for (auto state :
+         {SyncState::InProgress, SyncState::Completed, SyncState::Partial, SyncState::Error}) {
         if (to_string(state) == text) return state;
     }
     return std::nullopt;
@@ -71,9 +71,9 @@ struct StoredItem {
     std::string id;
     std::string xml;  // the whole <item/> element, returned as is by reads
     std::string publisher;
-    nlohmann::json parsed;    // what the analyser's parser made of it; null when nothing
-    std::string parse_error;  // why the parser failed, "" when it did not
-    std::string search_text;  // the text full-text search sees (never markup); "" for none
+    nlohmann::json parsed;     // what the analyser's parser made of it; null when nothing
+    std::string parse_error;   // why the parser failed, "" when it did not
+    std::string search_text;   // the text full-text search sees (never markup); "" for none
     std::int64_t created = 0;  // kept from the first store of the item
     std::int64_t updated = 0;  // 0: `created` for a new item, now for a changed one
 };
@@ -211,8 +211,8 @@ public:
     // Nodes.
     virtual std::optional<NodeInfo> node_state(const NodeKey& key) = 0;
     virtual std::vector<NodeInfo> list_nodes(const NodeFilter& filter) = 0;
-    virtual void set_node(const NodeKey& key, const std::string& analyser,
-                          const std::string& type, const std::string& subtype) = 0;
+    virtual void set_node(const NodeKey& key, const std::string& analyser, const std::string& type,
+                          const std::string& subtype) = 0;
     // Also stamps sync_updated_at; nullopt forgets the state.
     virtual void set_sync_state(const NodeKey& key, std::optional<SyncState> state,
                                 const std::string& reason = "") = 0;

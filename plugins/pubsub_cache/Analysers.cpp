@@ -4,9 +4,10 @@
 
 #include "roost/Xml.hpp"
 
+#include <pugixml.hpp>
+
 #include <algorithm>
 #include <exception>
-#include <pugixml.hpp>
 
 namespace roost::cache {
 

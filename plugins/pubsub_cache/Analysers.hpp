@@ -2,21 +2,21 @@
 // what an analyser's parser makes of an item as the store keeps it.
 #pragma once
 
+#include "roost/Analyser.hpp"
+#include "roost/Pubsub.hpp"
+#include "roost/PubsubStore.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "roost/Analyser.hpp"
-#include "roost/Pubsub.hpp"
-#include "roost/PubsubStore.hpp"
 
 namespace roost::cache {
 
 // Reactor thread only. Matches hand out copies: a plugin may remove its analyser
 // while a sync still parses with it.
 class Analysers {
-  public:
+public:
     void add(pubsub::Analyser analyser);
     void remove(const std::string& name);
     void clear() { analysers_.clear(); }
@@ -29,7 +29,7 @@ class Analysers {
                                           std::string_view first_payload_ns) const;
     std::optional<pubsub::Analyser> by_name(const std::string& name) const;
 
-  private:
+private:
     std::vector<pubsub::Analyser> analysers_;
 };
 

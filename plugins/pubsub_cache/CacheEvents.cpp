@@ -3,8 +3,9 @@
 
 #include "roost/Xml.hpp"
 
-#include <map>
 #include <pugixml.hpp>
+
+#include <map>
 
 namespace roost::cache {
 namespace {

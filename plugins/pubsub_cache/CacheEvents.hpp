@@ -2,12 +2,12 @@
 // stored (parsed again), retracted ones deleted, a purge emptying it, a delete dropping it.
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "Analysers.hpp"
 #include "roost/Pubsub.hpp"
 #include "roost/PubsubStore.hpp"
+
+#include <string>
+#include <vector>
 
 namespace roost::cache {
 

@@ -1,13 +1,13 @@
 // CacheMethods: JSON params in, store and sync calls, JSON answers out.
 #include "CacheMethods.hpp"
 
-#include <memory>
-
 #include "CacheAnswer.hpp"
 #include "CachePlugin.hpp"
 #include "roost/IpcParams.hpp"
 #include "roost/ProfileParam.hpp"
 #include "roost/PubsubJson.hpp"
+
+#include <memory>
 
 namespace roost::cache {
 namespace {
@@ -211,6 +211,8 @@ void register_cache_methods(CachePlugin& plugin) {
     add_methods(plugin.host().ipc(), plugin, kMethods);
 }
 
-void unregister_cache_methods(CachePlugin& plugin) { remove_methods(plugin.host().ipc(), kMethods); }
+void unregister_cache_methods(CachePlugin& plugin) {
+    remove_methods(plugin.host().ipc(), kMethods);
+}
 
 }  // namespace roost::cache

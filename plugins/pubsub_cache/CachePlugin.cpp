@@ -1,6 +1,11 @@
 // CachePlugin: wiring of triggers, connections and timers to syncs and the store.
 #include "CachePlugin.hpp"
 
+#include "CacheAnswer.hpp"
+#include "CacheEvents.hpp"
+#include "CacheMethods.hpp"
+#include "NodeExtra.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -8,11 +13,6 @@
 #include <limits>
 #include <stdexcept>
 #include <string_view>
-
-#include "CacheAnswer.hpp"
-#include "CacheEvents.hpp"
-#include "CacheMethods.hpp"
-#include "NodeExtra.hpp"
 
 namespace roost::cache {
 namespace {

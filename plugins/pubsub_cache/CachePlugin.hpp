@@ -2,14 +2,6 @@
 // hook that answers from the cache or starts a sync, events, reconnects and retries.
 #pragma once
 
-#include <chrono>
-#include <functional>
-#include <map>
-#include <memory>
-#include <optional>
-#include <string>
-#include <vector>
-
 #include "Analysers.hpp"
 #include "NodeSync.hpp"
 #include "RepublishOrder.hpp"
@@ -19,6 +11,14 @@
 #include "roost/Plugin.hpp"
 #include "roost/Pubsub.hpp"
 
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
 namespace roost::cache {
 
 // Runs the cache's handlers before any other plugin's.
@@ -26,7 +26,7 @@ inline constexpr int kGetItemsPriority = 1000;
 
 // Reactor thread only.
 class CachePlugin final : public Plugin, public pubsub::AnalyserRegistry {
-  public:
+public:
     void start(Host& host) override;
     void stop() override;
 
@@ -53,7 +53,7 @@ class CachePlugin final : public Plugin, public pubsub::AnalyserRegistry {
     pubsub::PubsubStore& store() { return host_->pubsub_store(); }
     int max_items_per_node() const { return max_items_per_node_; }
 
-  private:
+private:
     struct Retry {
         TimerId timer = 0;
         std::chrono::milliseconds delay{0};

@@ -2,10 +2,11 @@
 // `extra` JSON (its max_items, whether it pages, where it puts republished items).
 #pragma once
 
-#include <nlohmann/json.hpp>
-#include <optional>
-
 #include "roost/PubsubStore.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
 
 namespace roost::cache {
 

@@ -18,9 +18,13 @@ namespace {
 // Conditions that asking again will not change (RFC 6120 §8.3.3, XEP-0060 §6.5.9): a
 // node the server refuses or does not have is not kept, and not retried.
 bool is_permanent(const XmppError& error) {
-    static constexpr std::string_view kPermanent[] = {
-        "forbidden",     "not-allowed",           "not-authorized",         "jid-malformed",
-        "item-not-found", "remote-server-not-found", "feature-not-implemented"};
+    static constexpr std::string_view kPermanent[] = {"forbidden",
+                                                      "not-allowed",
+                                                      "not-authorized",
+                                                      "jid-malformed",
+                                                      "item-not-found",
+                                                      "remote-server-not-found",
+                                                      "feature-not-implemented"};
     return error.kind == XmppError::Kind::Remote &&
            std::find(std::begin(kPermanent), std::end(kPermanent), error.condition) !=
                std::end(kPermanent);
@@ -131,8 +135,8 @@ void NodeSync::receive(pubsub::GetItemsAnswer answer, bool paged) {
         total_ = cap > 0 ? std::min(*count_, cap) : *count_;
     else if (!more)
         total_ = held_;
-    services_.host.log().debug("cache: page {} of {}: {} items kept ({} in all)", pages_,
-                               key_.node, batch.items.size(), held_);
+    services_.host.log().debug("cache: page {} of {}: {} items kept ({} in all)", pages_, key_.node,
+                               batch.items.size(), held_);
     if (more) request(*page.rsm->first);
     // A server that does not page sends the whole node at once: it is stored a page's
     // worth per transaction and reactor turn all the same.
@@ -256,9 +260,8 @@ void NodeSync::complete() {
         finish({pubsub::SyncState::Completed, "", stored_});
         return;
     }
-    std::string reason = "max_items_per_node = " +
-                         std::to_string(services_.max_items_per_node) + ": kept the newest " +
-                         std::to_string(held_) + " items";
+    std::string reason = "max_items_per_node = " + std::to_string(services_.max_items_per_node) +
+                         ": kept the newest " + std::to_string(held_) + " items";
     if (count_) reason += " of " + std::to_string(*count_);
     finish({pubsub::SyncState::Partial, reason, stored_});
 }
@@ -267,22 +270,21 @@ void NodeSync::finish(SyncOutcome outcome) {
     finished_ = true;
     auto& store = services_.host.pubsub_store();
     if (outcome.state) store.set_sync_state(key_, outcome.state, outcome.reason);
-    services_.host.log().info("cache: sync of {} at {} ({}): {} ({} items, {} requests){}",
-                              key_.node, key_.service.empty() ? "own PEP" : key_.service,
-                              key_.profile,
-                              outcome.state ? pubsub::to_string(*outcome.state) : "not cached",
-                              outcome.items, requests_,
-                              outcome.reason.empty() ? "" : ": " + outcome.reason);
+    services_.host.log().info(
+        "cache: sync of {} at {} ({}): {} ({} items, {} requests){}", key_.node,
+        key_.service.empty() ? "own PEP" : key_.service, key_.profile,
+        outcome.state ? pubsub::to_string(*outcome.state) : "not cached", outcome.items, requests_,
+        outcome.reason.empty() ? "" : ": " + outcome.reason);
     if (done_) done_(outcome);  // may drop this sync: keep it alive through the call
 }
 
 void NodeSync::notify_progress() {
-    services_.host.ipc().notify(kProgressTopic, {{"profile", key_.profile},
-                                                 {"service", key_.service},
-                                                 {"node", key_.node},
-                                                 {"fetched", stored_},
-                                                 {"total", total_ ? nlohmann::json(*total_)
-                                                                  : nlohmann::json()}});
+    services_.host.ipc().notify(kProgressTopic,
+                                {{"profile", key_.profile},
+                                 {"service", key_.service},
+                                 {"node", key_.node},
+                                 {"fetched", stored_},
+                                 {"total", total_ ? nlohmann::json(*total_) : nlohmann::json()}});
 }
 
 int NodeSync::room() const {

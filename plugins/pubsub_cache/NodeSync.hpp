@@ -3,6 +3,11 @@
 // arrive meanwhile wait in its queue.
 #pragma once
 
+#include "Analysers.hpp"
+#include "roost/Host.hpp"
+#include "roost/Pubsub.hpp"
+#include "roost/PubsubStore.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -10,11 +15,6 @@
 #include <string>
 #include <tuple>
 #include <vector>
-
-#include "Analysers.hpp"
-#include "roost/Host.hpp"
-#include "roost/Pubsub.hpp"
-#include "roost/PubsubStore.hpp"
 
 namespace roost::cache {
 
@@ -49,7 +49,7 @@ inline constexpr int kSyncPageSize = pubsub::kWholeNodePageSize;
 // Reactor thread only. Owned through a shared_ptr so that answers arriving after
 // the plugin dropped it find nothing to do.
 class NodeSync : public std::enable_shared_from_this<NodeSync> {
-  public:
+public:
     // `analyser` unset: decided from the first item's payload. `explicit_sync`
     // caches the node even when no analyser wants it (raw XML only).
     NodeSync(SyncServices services, pubsub::NodeKey key, std::optional<pubsub::Analyser> analyser,
@@ -67,7 +67,7 @@ class NodeSync : public std::enable_shared_from_this<NodeSync> {
     void add_waiter(SyncDone waiter) { waiters_.push_back(std::move(waiter)); }
     std::vector<SyncDone> take_waiters() { return std::move(waiters_); }
 
-  private:
+private:
     // Items of one page to store, oldest first, with the creation times they get.
     struct PageToStore {
         std::vector<pubsub::Item> items;
@@ -104,16 +104,16 @@ class NodeSync : public std::enable_shared_from_this<NodeSync> {
     bool subscribed_ = false;
     std::string subscribe_error_;  // why not, for the log once items are cached
     std::int64_t started_ms_ = 0;
-    int pages_ = 0;                    // answers received
-    int requests_ = 0;                 // sent by this sync
-    int asked_max_ = 0;                // the page size of the request in flight
-    int received_ = 0;                 // items the server sent
-    int held_ = 0;                     // of those, kept (within the cap)
-    int stored_ = 0;                   // of those, in the store
-    std::optional<int> count_;         // the node's size, as the server last said
+    int pages_ = 0;                          // answers received
+    int requests_ = 0;                       // sent by this sync
+    int asked_max_ = 0;                      // the page size of the request in flight
+    int received_ = 0;                       // items the server sent
+    int held_ = 0;                           // of those, kept (within the cap)
+    int stored_ = 0;                         // of those, in the store
+    std::optional<int> count_;               // the node's size, as the server last said
     std::optional<std::string> last_first_;  // RSM first of the latest page
-    std::optional<int> total_;         // items this sync will hold, once known
-    bool capped_ = false;              // the cap left items out
+    std::optional<int> total_;               // items this sync will hold, once known
+    bool capped_ = false;                    // the cap left items out
     bool finished_ = false;
     // The ids kept, in the server's order (oldest first): the node's order at the end.
     std::vector<std::string> order_;

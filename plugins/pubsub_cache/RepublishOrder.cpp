@@ -1,11 +1,11 @@
 // RepublishOrder: the store's order moved, or not, as the server's evidence says.
 #include "RepublishOrder.hpp"
 
+#include "NodeExtra.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-
-#include "NodeExtra.hpp"
 
 namespace roost::cache {
 namespace {

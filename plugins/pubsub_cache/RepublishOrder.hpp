@@ -3,13 +3,13 @@
 // server's own answer, and the cache's order kept the same way.
 #pragma once
 
-#include <memory>
-#include <string>
-#include <vector>
-
 #include "roost/Host.hpp"
 #include "roost/Pubsub.hpp"
 #include "roost/PubsubStore.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
 
 namespace roost::cache {
 
@@ -19,7 +19,7 @@ inline constexpr const char* kRepublishedToEnd = "republished_to_end";
 
 // Reactor thread only. Answers that arrive once `alive` is false do nothing.
 class RepublishOrder {
-  public:
+public:
     RepublishOrder(Host& host, pubsub::PubsubApi& api, std::shared_ptr<bool> alive)
         : host_(host), api_(api), alive_(std::move(alive)) {}
 
@@ -34,7 +34,7 @@ class RepublishOrder {
     // tells nothing, and the next republication asks again.
     void place(const pubsub::NodeKey& key, std::vector<std::string> republished);
 
-  private:
+private:
     // What a republication showed, to judge the server's newest item by.
     struct Evidence {
         pubsub::NodeKey key;

@@ -23,9 +23,8 @@ std::optional<Event::Kind> kind_of(const char* name) {
 std::optional<Event> parse_event(pugi::xml_node message) {
     pugi::xml_node event = child_named(message, "event");
     if (!event || std::strcmp(event.attribute("xmlns").value(), kEventNs) != 0) return std::nullopt;
-    pugi::xml_node body = event.find_child([](pugi::xml_node n) {
-        return n.type() == pugi::node_element;
-    });
+    pugi::xml_node body =
+        event.find_child([](pugi::xml_node n) { return n.type() == pugi::node_element; });
     auto kind = kind_of(body.name());
     if (!kind || !*body.attribute("node").value()) return std::nullopt;
 
@@ -38,7 +37,8 @@ std::optional<Event> parse_event(pugi::xml_node message) {
         for (pugi::xml_node retract : body.children("retract"))
             result.retracted.push_back(retract.attribute("id").value());
     }
-    if (*kind == Event::Kind::Configuration && body.first_child()) result.configuration_xml = to_xml(body);
+    if (*kind == Event::Kind::Configuration && body.first_child())
+        result.configuration_xml = to_xml(body);
     return result;
 }
 

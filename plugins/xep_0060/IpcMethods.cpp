@@ -26,10 +26,14 @@ Fields fields_param(const json& params, const char* name) {
     if (!params[name].is_object()) throw invalid(std::string("\"") + name + "\" must be an object");
     for (const auto& [var, value] : params[name].items()) {
         for (const auto& v : value.is_array() ? value : json::array({value})) {
-            if (v.is_string()) fields[var].push_back(v.get<std::string>());
-            else if (v.is_boolean()) fields[var].push_back(v.get<bool>() ? "1" : "0");
-            else if (v.is_number_integer()) fields[var].push_back(std::to_string(v.get<long>()));
-            else throw invalid("field \"" + var + "\" must be a string, a boolean or an integer");
+            if (v.is_string())
+                fields[var].push_back(v.get<std::string>());
+            else if (v.is_boolean())
+                fields[var].push_back(v.get<bool>() ? "1" : "0");
+            else if (v.is_number_integer())
+                fields[var].push_back(std::to_string(v.get<long>()));
+            else
+                throw invalid("field \"" + var + "\" must be a string, a boolean or an integer");
         }
     }
     return fields;
@@ -53,7 +57,8 @@ std::string payload_param(const json& params) {
     std::string text = string_param(params, "payload", true);
     pugi::xml_document document;
     auto parsed = load_xml(document, text);
-    if (!parsed) throw invalid(std::string("payload is not well-formed XML: ") + parsed.description());
+    if (!parsed)
+        throw invalid(std::string("payload is not well-formed XML: ") + parsed.description());
     int elements = 0;
     for (pugi::xml_node child : document.children()) elements += child.type() == pugi::node_element;
     if (elements != 1) throw invalid("payload must be exactly one XML element");
@@ -66,16 +71,20 @@ json to_json(const Subscription& s) {
 
 pubsub::DoneCallback done_reply(const Reply& reply) {
     return [reply](std::optional<XmppError> error) {
-        if (error) reply->error(to_rpc_error(*error));
-        else reply->result({{"done", true}});
+        if (error)
+            reply->error(to_rpc_error(*error));
+        else
+            reply->result({{"done", true}});
     };
 }
 
 template <class T, class ToJson>
 ResultCallback<T> result_reply(const Reply& reply, ToJson to) {
     return [reply, to](T value, std::optional<XmppError> error) {
-        if (error) reply->error(to_rpc_error(*error));
-        else reply->result(to(value));
+        if (error)
+            reply->error(to_rpc_error(*error));
+        else
+            reply->result(to(value));
     };
 }
 
@@ -86,8 +95,10 @@ void get(PubsubPlugin& plugin, const json& params, const Reply& reply) {
     request.service = target.service;
     request.node = target.node;
     plugin.get_items(std::move(request), [reply](pubsub::GetItemsAnswer answer) {
-        if (answer.error) reply->error(to_rpc_error(*answer.error));
-        else reply->result(pubsub::items_page_json(answer.page));
+        if (answer.error)
+            reply->error(to_rpc_error(*answer.error));
+        else
+            reply->result(pubsub::items_page_json(answer.page));
     });
 }
 
@@ -143,7 +154,8 @@ void node_purge(PubsubPlugin& plugin, const json& params, const Reply& reply) {
 }
 
 void node_config_get(PubsubPlugin& plugin, const json& params, const Reply& reply) {
-    plugin.configuration(target_param(plugin, params), result_reply<Fields>(reply, [](const Fields& f) {
+    plugin.configuration(target_param(plugin, params),
+                         result_reply<Fields>(reply, [](const Fields& f) {
                              return json{{"config", f}};
                          }));
 }
@@ -184,7 +196,8 @@ RpcError to_rpc_error(const XmppError& error) {
                  {"type", error.type},
                  {"text", error.text}};
     int code = rpc_error::kRemoteError;
-    if (error.kind == XmppError::Kind::Disconnected) code = rpc_error::kUnavailable;
+    if (error.kind == XmppError::Kind::Disconnected)
+        code = rpc_error::kUnavailable;
     else if (error.kind == XmppError::Kind::Remote && error.condition == "item-not-found")
         code = rpc_error::kNotFound;
     return {code, error.message(), data};

@@ -8,10 +8,10 @@
 
 namespace roost::xep0060 {
 
-void ItemsFetch::start(XmppClient& client, RsmSupport& rsm_support,
-                       pubsub::GetItemsRequest request, pubsub::GetItemsCallback done) {
-    auto fetch = std::make_shared<ItemsFetch>(client, rsm_support, std::move(request),
-                                              std::move(done));
+void ItemsFetch::start(XmppClient& client, RsmSupport& rsm_support, pubsub::GetItemsRequest request,
+                       pubsub::GetItemsCallback done) {
+    auto fetch =
+        std::make_shared<ItemsFetch>(client, rsm_support, std::move(request), std::move(done));
     const auto& r = fetch->request_;
     if (!r.item_ids.empty() || r.max_items) {
         fetch->send(std::nullopt);
@@ -25,8 +25,8 @@ void ItemsFetch::start(XmppClient& client, RsmSupport& rsm_support,
     rsm_support.query(client, service, [fetch](bool supported) { fetch->begin(supported); });
 }
 
-ItemsFetch::ItemsFetch(XmppClient& client, RsmSupport& rsm_support,
-                       pubsub::GetItemsRequest request, pubsub::GetItemsCallback done)
+ItemsFetch::ItemsFetch(XmppClient& client, RsmSupport& rsm_support, pubsub::GetItemsRequest request,
+                       pubsub::GetItemsCallback done)
     : client_(client),
       rsm_support_(rsm_support),
       request_(std::move(request)),
@@ -86,16 +86,19 @@ void ItemsFetch::receive(IqAnswer answer, bool paged) {
     if (page.rsm) rsm_support_.learn(client_.profile(), request_.service);
     // An unasked-for <set/>: the server cut the answer short; the rest is before the
     // page it sent when that does not start at 0, after it otherwise.
-    if (pages_.empty() && !backwards_ && page.rsm) backwards_ = page.rsm->first_index.value_or(0) > 0;
+    if (pages_.empty() && !backwards_ && page.rsm)
+        backwards_ = page.rsm->first_index.value_or(0) > 0;
     // A server that answers "<before/>" with its first page: its pages go forwards.
-    if (pages_.empty() && backwards_ && page.rsm && page.rsm->first_index == 0 &&
-        page.rsm->count && *page.rsm->count > static_cast<int>(page.items.size()))
+    if (pages_.empty() && backwards_ && page.rsm && page.rsm->first_index == 0 && page.rsm->count &&
+        *page.rsm->count > static_cast<int>(page.items.size()))
         backwards_ = false;
     auto next = everything_ ? next_page(page) : std::nullopt;
     total_ += page.items.size();
     pages_.push_back(std::move(page));
-    if (next) send(next);
-    else finish(std::nullopt);
+    if (next)
+        send(next);
+    else
+        finish(std::nullopt);
 }
 
 std::optional<pubsub::RsmRequest> ItemsFetch::next_page(const pubsub::ItemsPage& page) const {
@@ -136,8 +139,10 @@ void ItemsFetch::finish(std::optional<XmppError> error) {
     auto done = std::move(done_);
     done_ = nullptr;
     if (!done) return;
-    if (error) done({{}, std::move(error)});
-    else done({joined(), std::nullopt});
+    if (error)
+        done({{}, std::move(error)});
+    else
+        done({joined(), std::nullopt});
 }
 
 std::string ItemsFetch::description() const {

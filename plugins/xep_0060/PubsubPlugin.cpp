@@ -22,7 +22,8 @@ XmppError not_connected(const std::string& profile, const std::string& what) {
 
 // A Malformed error for an answer `read` could not make sense of.
 template <class T, class Read>
-void read_answer(IqAnswer answer, const std::string& what, const ResultCallback<T>& done, Read read) {
+void read_answer(IqAnswer answer, const std::string& what, const ResultCallback<T>& done,
+                 Read read) {
     if (!answer.ok()) {
         done({}, answer.error);
         return;

@@ -65,7 +65,8 @@ std::string publish_request(const std::string& node, const std::string& item_id,
                        ">" + payload + "</item>";
     std::string xml = "<publish" + attribute("node", node) + ">" + item + "</publish>";
     if (!options.empty())
-        xml += "<publish-options>" + submit_form(kPublishOptionsForm, options) + "</publish-options>";
+        xml +=
+            "<publish-options>" + submit_form(kPublishOptionsForm, options) + "</publish-options>";
     return pubsub(kPubsubNs, xml);
 }
 
@@ -84,13 +85,14 @@ std::string unsubscribe_request(const std::string& node, const std::string& jid)
 }
 
 std::string subscriptions_request(const std::string& node) {
-    return pubsub(kPubsubNs,
-                  "<subscriptions" + (node.empty() ? std::string() : attribute("node", node)) + "/>");
+    return pubsub(kPubsubNs, "<subscriptions" +
+                                 (node.empty() ? std::string() : attribute("node", node)) + "/>");
 }
 
 std::string create_request(const std::string& node, const Fields& config) {
     std::string xml = "<create" + attribute("node", node) + "/>";
-    if (!config.empty()) xml += "<configure>" + submit_form(kNodeConfigForm, config) + "</configure>";
+    if (!config.empty())
+        xml += "<configure>" + submit_form(kNodeConfigForm, config) + "</configure>";
     return pubsub(kPubsubNs, xml);
 }
 

@@ -19,7 +19,8 @@ inline constexpr const char* kRsmNs = "http://jabber.org/protocol/rsm";
 inline constexpr const char* kRsmFeature = "http://jabber.org/protocol/pubsub#rsm";
 inline constexpr const char* kDiscoInfoNs = "http://jabber.org/protocol/disco#info";
 inline constexpr const char* kDataFormsNs = "jabber:x:data";
-inline constexpr const char* kPublishOptionsForm = "http://jabber.org/protocol/pubsub#publish-options";
+inline constexpr const char* kPublishOptionsForm =
+    "http://jabber.org/protocol/pubsub#publish-options";
 inline constexpr const char* kNodeConfigForm = "http://jabber.org/protocol/pubsub#node_config";
 
 // A data form's fields (XEP-0004): var -> values.

@@ -35,8 +35,8 @@ pugi::xml_node child_named(pugi::xml_node parent, const char* name) {
 std::vector<pubsub::Item> read_items(pugi::xml_node items) {
     std::vector<pubsub::Item> result;
     for (pugi::xml_node item : items.children("item"))
-        result.push_back({item.attribute("id").value(), to_xml(item),
-                          item.attribute("publisher").value()});
+        result.push_back(
+            {item.attribute("id").value(), to_xml(item), item.attribute("publisher").value()});
     return result;
 }
 
@@ -56,7 +56,8 @@ std::optional<pubsub::RsmResult> parse_rsm(pugi::xml_node parent) {
     pubsub::RsmResult rsm;
     if (pugi::xml_node first = set.child("first")) {
         rsm.first = first.text().get();
-        if (pugi::xml_attribute index = first.attribute("index")) rsm.first_index = to_int(index.value());
+        if (pugi::xml_attribute index = first.attribute("index"))
+            rsm.first_index = to_int(index.value());
     }
     if (pugi::xml_node last = set.child("last")) rsm.last = last.text().get();
     if (pugi::xml_node count = set.child("count")) rsm.count = to_int(count.text().get());

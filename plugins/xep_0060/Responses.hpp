@@ -30,7 +30,6 @@ struct Subscription {
 // The first child element named `name` (namespace not checked); null when none.
 pugi::xml_node child_named(pugi::xml_node parent, const char* name);
 
-
 // <item/> elements of an <items/> (answer or event) with their id and publisher.
 std::vector<pubsub::Item> read_items(pugi::xml_node items);
 

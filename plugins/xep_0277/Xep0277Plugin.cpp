@@ -1,7 +1,6 @@
 // Xep0277Plugin: XEP-0277 microblogging. Teaches the pubsub cache which nodes hold
 // microblogs and how to read their Atom entries, and asks PEP to push new posts.
 #include "AtomParser.hpp"
-
 #include "roost/Analyser.hpp"
 #include "roost/Host.hpp"
 #include "roost/Plugin.hpp"

@@ -2,6 +2,9 @@
 // progress bar of a sync.
 #include "src/cli/CacheCommands.hpp"
 
+#include "src/cli/ItemQueryOptions.hpp"
+#include "src/ipc/IpcClient.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,9 +15,6 @@
 #include <optional>
 #include <string>
 #include <thread>
-
-#include "src/cli/ItemQueryOptions.hpp"
-#include "src/ipc/IpcClient.hpp"
 
 namespace roost::cli {
 namespace {
@@ -77,7 +77,7 @@ void add_get(CLI::App& cache, const CliContext& context, int& exit_code) {
 // on a second connection, read by a thread of its own while the sync call waits for
 // its answer on the first; subscribed before that call, so that no page is missed.
 class SyncProgressBar {
-  public:
+public:
     static constexpr int kWidth = 30;
 
     SyncProgressBar(const std::filesystem::path& socket, const Options& target)
@@ -93,7 +93,7 @@ class SyncProgressBar {
     SyncProgressBar(const SyncProgressBar&) = delete;
     SyncProgressBar& operator=(const SyncProgressBar&) = delete;
 
-  private:
+private:
     void follow() {
         try {
             while (!stop_) {

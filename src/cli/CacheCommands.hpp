@@ -2,9 +2,9 @@
 // the pubsub_cache plugin's IPC methods (doc/cache.md).
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include "src/cli/CliContext.hpp"
+
+#include <CLI/CLI.hpp>
 
 namespace roost::cli {
 

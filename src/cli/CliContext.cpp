@@ -16,18 +16,21 @@ nlohmann::json CliContext::call(const std::string& method, const nlohmann::json&
     } catch (const ipc::IpcCallError& e) {
         // Scripts reading --json output get the error there too, not only on stderr.
         if (json)
-            std::cout << nlohmann::json{{"error",
-                                         {{"code", e.code()}, {"message", e.what()}, {"data", e.data()}}}}
-                             .dump(2)
-                      << "\n";
+            std::cout
+                << nlohmann::json{{"error",
+                                   {{"code", e.code()}, {"message", e.what()}, {"data", e.data()}}}}
+                       .dump(2)
+                << "\n";
         throw;
     }
 }
 
 void CliContext::print(const nlohmann::json& result,
                        const std::function<void(const nlohmann::json&)>& human) const {
-    if (json) std::cout << result.dump(2) << "\n";
-    else human(result);
+    if (json)
+        std::cout << result.dump(2) << "\n";
+    else
+        human(result);
 }
 
 int run_command(const std::function<void()>& body) {

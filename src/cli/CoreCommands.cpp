@@ -20,8 +20,8 @@ void print_profiles(const json& profiles) {
 }
 
 void print_status(const json& s) {
-    std::cout << "roostd " << s["version"].get<std::string>() << ", pid " << s["pid"]
-              << ", up " << s["uptime_seconds"] << " s\n"
+    std::cout << "roostd " << s["version"].get<std::string>() << ", pid " << s["pid"] << ", up "
+              << s["uptime_seconds"] << " s\n"
               << "database: " << s["database"]["path"].get<std::string>() << " (schema version "
               << s["database"]["schema_version"] << ")\n"
               << "socket:   " << s["socket"].get<std::string>() << "\n"
@@ -53,16 +53,16 @@ void add_core_commands(CLI::App& app, const CliContext& context, int& exit_code)
     });
     app.add_subcommand("stop", "stop the daemon cleanly")->callback([&] {
         exit_code = run_command([&] {
-            context.print(context.call("daemon.stop"), [](const json&) {
-                std::cout << "roostd is stopping\n";
-            });
+            context.print(context.call("daemon.stop"),
+                          [](const json&) { std::cout << "roostd is stopping\n"; });
         });
     });
 
     auto* profile = app.add_subcommand("profile", "XMPP accounts")->require_subcommand(1);
     profile->add_subcommand("list", "configured profiles and their connection state")
         ->callback([&] {
-            exit_code = run_command([&] { context.print(context.call("profile.list"), print_profiles); });
+            exit_code =
+                run_command([&] { context.print(context.call("profile.list"), print_profiles); });
         });
     // connect and disconnect differ only in the method and the word printed.
     for (std::string action : {"connect", "disconnect"}) {

@@ -1,11 +1,11 @@
 // PubsubCommands: command-line options to pubsub.* params, and human output.
 #include "src/cli/PubsubCommands.hpp"
 
+#include "src/cli/ItemQueryOptions.hpp"
+
 #include <iostream>
 #include <iterator>
 #include <memory>
-
-#include "src/cli/ItemQueryOptions.hpp"
 
 namespace roost::cli {
 namespace {
@@ -83,9 +83,8 @@ void add_simple(CLI::App& parent, const char* name, const char* help, const char
     add_target(*command, *o);
     command->callback([&context, &exit_code, o, method, done_text] {
         exit_code = run_command([&] {
-            context.print(context.call(method, o->target()), [&](const json&) {
-                std::cout << o->node << ": " << done_text << "\n";
-            });
+            context.print(context.call(method, o->target()),
+                          [&](const json&) { std::cout << o->node << ": " << done_text << "\n"; });
         });
     });
 }
@@ -172,7 +171,8 @@ void add_node(CLI::App& pubsub, const CliContext& context, int& exit_code) {
                           [&](const json&) { std::cout << o->node << ": created\n"; });
         });
     });
-    add_simple(*node, "delete", "delete a node", "pubsub.node.delete", context, exit_code, "deleted");
+    add_simple(*node, "delete", "delete a node", "pubsub.node.delete", context, exit_code,
+               "deleted");
     add_simple(*node, "purge", "retract every item of a node", "pubsub.node.purge", context,
                exit_code, "purged");
 
@@ -200,7 +200,8 @@ void add_node(CLI::App& pubsub, const CliContext& context, int& exit_code) {
 }  // namespace
 
 void add_pubsub_commands(CLI::App& app, const CliContext& context, int& exit_code) {
-    auto* pubsub = app.add_subcommand("pubsub", "XEP-0060 publish-subscribe")->require_subcommand(1);
+    auto* pubsub =
+        app.add_subcommand("pubsub", "XEP-0060 publish-subscribe")->require_subcommand(1);
     add_get(*pubsub, context, exit_code);
     add_publish(*pubsub, context, exit_code);
     add_retract(*pubsub, context, exit_code);

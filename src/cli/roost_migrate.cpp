@@ -84,8 +84,8 @@ int history(const Options& options) {
     auto applied = migrator.applied();
     if (applied.empty()) std::cout << "no migration applied\n";
     for (const auto& a : applied) {
-        std::cout << migration_label(a.version, a.name) << "  " << format_time(a.applied_at_ms) << "  "
-                  << a.checksum << "\n";
+        std::cout << migration_label(a.version, a.name) << "  " << format_time(a.applied_at_ms)
+                  << "  " << a.checksum << "\n";
     }
     return kOk;
 }
@@ -98,8 +98,10 @@ int migrate(const Options& options, bool up) {
         auto db = open_for_reading(options.db);
         Migrator migrator(*db, migrations);
         auto steps = up ? migrator.plan_upgrade(options.to) : migrator.plan_downgrade(*options.to);
-        if (steps.empty()) std::cout << "-- nothing to do\n";
-        else std::cout << Migrator::script(steps);
+        if (steps.empty())
+            std::cout << "-- nothing to do\n";
+        else
+            std::cout << Migrator::script(steps);
         return kOk;
     }
     fs::create_directories(options.db.parent_path().empty() ? "." : options.db.parent_path());
@@ -211,7 +213,8 @@ int main(int argc, char** argv) {
 
     try {
         if (options.db.empty() && !(*new_cmd || *schema_cmd))
-            throw CLI::ValidationError("no database: pass --db PATH (neither XDG_DATA_HOME nor HOME is set)");
+            throw CLI::ValidationError(
+                "no database: pass --db PATH (neither XDG_DATA_HOME nor HOME is set)");
         if (*status_cmd) return status(options);
         if (*upgrade_cmd) return migrate(options, true);
         if (*downgrade_cmd) return migrate(options, false);

@@ -40,19 +40,22 @@ Backend::Backend(reactor::Reactor& reactor, Config config, BackendOptions option
       pubsub_store_(database_),
       ipc_(reactor_, options_.paths.socket()),
       clients_(reactor_, config_.profiles),
-      services_{triggers_, ipc_, clients_, reactor_,
-                [this](const std::string& name) { return plugins_.find(name); },
-                [this](const std::string& name) { return config_.plugin_settings(name); },
-                pubsub_store_},
-      plugins_([this](const std::string& name) {
-          return std::make_unique<PluginContext>(services_, name);
-      }) {
+      services_{triggers_, ipc_, clients_,
+                reactor_, [this](const std::string& name){return plugins_.find(name);},
+    [this](const std::string& name) { return config_.plugin_settings(name); }, pubsub_store_
+}  // namespace roost::core
+, plugins_([this](const std::string& name) {
+    return std::make_unique<PluginContext>(services_, name);
+}) {
     register_core_methods(*this);
-} catch (const storage::DatabaseLocked& e) {
+}
+catch (const storage::DatabaseLocked& e) {
     throw AlreadyRunning(e.what());
-} catch (const storage::MigrationError& e) {
+}
+catch (const storage::MigrationError& e) {
     throw DatabaseUnusable(e.what());
-} catch (const storage::DatabaseError& e) {
+}
+catch (const storage::DatabaseError& e) {
     throw DatabaseUnusable(e.what());
 }
 

@@ -15,7 +15,7 @@ namespace roost::core {
 
 // Reactor thread only.
 class Client final : public XmppClient {
-  public:
+public:
     using MessageSink = std::function<void(Client&, pugi::xml_node message)>;
     using StateSink =
         std::function<void(Client&, xmpp::ConnectionState, const std::string& reason)>;
@@ -38,7 +38,7 @@ class Client final : public XmppClient {
     // whenever the features change, so the server's PEP learns the new +notify.
     void announce();
 
-  private:
+private:
     void handle_stanza(std::shared_ptr<const pugi::xml_document> stanza);
     void answer_disco_info(pugi::xml_node iq);
     void answer_empty(pugi::xml_node iq);

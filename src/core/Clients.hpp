@@ -17,7 +17,7 @@ namespace roost::core {
 
 // Reactor thread only.
 class Clients final : public Xmpp {
-  public:
+public:
     Clients(reactor::Reactor& reactor, const std::vector<ProfileConfig>& profiles);
     ~Clients() override;
 
@@ -43,7 +43,7 @@ class Clients final : public Xmpp {
     };
     std::vector<Status> status() const;
 
-  private:
+private:
     void dispatch_message(Client& client, pugi::xml_node message);
     void dispatch_state(Client& client, xmpp::ConnectionState state, const std::string& reason);
 

@@ -14,7 +14,9 @@ using nlohmann::json;
 json profiles_json(Clients& clients) {
     json profiles = json::array();
     for (const auto& s : clients.status())
-        profiles.push_back({{"profile", s.profile}, {"jid", s.jid}, {"state", s.state},
+        profiles.push_back({{"profile", s.profile},
+                            {"jid", s.jid},
+                            {"state", s.state},
                             {"last_error", s.last_error}});
     return profiles;
 }
@@ -22,8 +24,11 @@ json profiles_json(Clients& clients) {
 json plugins_json(const PluginHost& host) {
     json plugins = json::array();
     for (const auto& p : host.plugins())
-        plugins.push_back({{"name", p.name}, {"version", p.version}, {"path", p.path.string()},
-                           {"state", std::string(to_string(p.state))}, {"reason", p.reason}});
+        plugins.push_back({{"name", p.name},
+                           {"version", p.version},
+                           {"path", p.path.string()},
+                           {"state", std::string(to_string(p.state))},
+                           {"reason", p.reason}});
     return plugins;
 }
 
@@ -63,8 +68,9 @@ void register_core_methods(Backend& backend) {
             {"version", ROOST_VERSION},
             {"pid", ::getpid()},
             {"uptime_seconds", uptime.count()},
-            {"database", {{"path", backend.database().path().string()},
-                          {"schema_version", backend.schema_version()}}},
+            {"database",
+             {{"path", backend.database().path().string()},
+              {"schema_version", backend.schema_version()}}},
             {"socket", backend.ipc().socket_path().string()},
             {"profiles", profiles_json(backend.clients())},
             {"plugins", {{"total", plugins.size()}, {"failed", failed}}},
@@ -76,12 +82,16 @@ void register_core_methods(Backend& backend) {
     ipc.add_method("profile.list", [&backend](const json&, std::shared_ptr<RpcReply> reply) {
         reply->result(profiles_json(backend.clients()));
     });
-    ipc.add_method("profile.connect", [&backend](const json& params, std::shared_ptr<RpcReply> reply) {
-        on_profile(backend, params, reply, [&](const std::string& p) { backend.clients().connect(p); });
-    });
-    ipc.add_method("profile.disconnect", [&backend](const json& params, std::shared_ptr<RpcReply> reply) {
-        on_profile(backend, params, reply, [&](const std::string& p) { backend.clients().disconnect(p); });
-    });
+    ipc.add_method("profile.connect",
+                   [&backend](const json& params, std::shared_ptr<RpcReply> reply) {
+                       on_profile(backend, params, reply,
+                                  [&](const std::string& p) { backend.clients().connect(p); });
+                   });
+    ipc.add_method("profile.disconnect",
+                   [&backend](const json& params, std::shared_ptr<RpcReply> reply) {
+                       on_profile(backend, params, reply,
+                                  [&](const std::string& p) { backend.clients().disconnect(p); });
+                   });
     ipc.add_method("daemon.stop", [&backend](const json&, std::shared_ptr<RpcReply> reply) {
         reply->result({{"stopping", true}});
         // After this iteration, so that the answer is written first.

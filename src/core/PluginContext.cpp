@@ -20,10 +20,11 @@ PluginContext::~PluginContext() {
 TimerId PluginContext::add_timer(std::chrono::milliseconds delay, std::function<void()> callback) {
     // The id is only known once added; the timer finds it through the shared slot.
     auto id_slot = std::make_shared<TimerId>(0);
-    TimerId id = services_.reactor.add_timer(delay, [this, id_slot, callback = std::move(callback)] {
-        timers_.erase(*id_slot);
-        callback();
-    });
+    TimerId id =
+        services_.reactor.add_timer(delay, [this, id_slot, callback = std::move(callback)] {
+            timers_.erase(*id_slot);
+            callback();
+        });
     *id_slot = id;
     timers_.insert(id);
     return id;

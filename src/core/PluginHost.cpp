@@ -62,14 +62,10 @@ std::string what(std::exception_ptr error) {
 
 std::string_view to_string(PluginState state) {
     switch (state) {
-        case PluginState::Loaded:
-            return "loaded";
-        case PluginState::Started:
-            return "started";
-        case PluginState::Failed:
-            return "failed";
-        case PluginState::Stopped:
-            return "stopped";
+        case PluginState::Loaded: return "loaded";
+        case PluginState::Started: return "started";
+        case PluginState::Failed: return "failed";
+        case PluginState::Stopped: return "stopped";
     }
     return "unknown";
 }

@@ -3,6 +3,7 @@
 #include "src/core/SharedLibrary.hpp"
 
 #include <dlfcn.h>
+
 #include <spdlog/spdlog.h>
 
 #include <string>

@@ -17,11 +17,11 @@ namespace fs = std::filesystem;
 
 enum Exit : int {
     kOk = 0,
-    kFailed = 1,          // could not start (see the message)
+    kFailed = 1,  // could not start (see the message)
     kUsage = 2,
     kAlreadyRunning = 3,  // another roostd holds the database
     kBadConfig = 4,
-    kBadDatabase = 5,     // too new, corrupt, an edited migration, or a failed one
+    kBadDatabase = 5,  // too new, corrupt, an edited migration, or a failed one
 };
 
 reactor::Reactor* g_reactor = nullptr;
@@ -94,8 +94,10 @@ int main(int argc, char** argv) {
     CLI::App app{"roostd: the Roost XMPP backend daemon (runs in the foreground)"};
     fs::path config_file;
     std::string log_level;
-    app.add_option("--config", config_file, "config file (default: $XDG_CONFIG_HOME/roost/roost.toml)");
-    app.add_option("--log-level", log_level, "trace, debug, info, warn, error (overrides the config)")
+    app.add_option("--config", config_file,
+                   "config file (default: $XDG_CONFIG_HOME/roost/roost.toml)");
+    app.add_option("--log-level", log_level,
+                   "trace, debug, info, warn, error (overrides the config)")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
     app.set_version_flag("--version", ROOST_VERSION);
     try {

@@ -80,7 +80,7 @@ IpcServer::IpcServer(reactor::Reactor& reactor, std::filesystem::path socket_pat
       allowed_uid_(options.allowed_uid.value_or(::geteuid())) {
     if (socket_path_.has_parent_path()) prepare_socket_directory(socket_path_.parent_path());
     listener_ = listen_unix(socket_path_);
-    struct stat info{};
+    struct stat info {};
     if (::stat(socket_path_.c_str(), &info) == 0) {
         socket_device_ = info.st_dev;
         socket_inode_ = info.st_ino;
@@ -95,7 +95,7 @@ IpcServer::~IpcServer() {
     connections_.clear();
     listener_.reset();
     // Another server may have replaced the file since; only ours is removed.
-    struct stat info{};
+    struct stat info {};
     if (::stat(socket_path_.c_str(), &info) == 0 && info.st_dev == socket_device_ &&
         info.st_ino == socket_inode_)
         ::unlink(socket_path_.c_str());

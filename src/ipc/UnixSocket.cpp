@@ -40,7 +40,7 @@ sockaddr_un unix_address(const fs::path& path) {
 }
 
 void check_socket_directory(const fs::path& dir) {
-    struct stat info{};
+    struct stat info {};
     if (::lstat(dir.c_str(), &info) != 0) throw failure(dir, "cannot inspect");
     std::string refusal = "refusing to use " + dir.string() + " for the socket: ";
     if (!S_ISDIR(info.st_mode)) throw std::runtime_error(refusal + "not a directory");
@@ -54,7 +54,7 @@ void check_socket_directory(const fs::path& dir) {
 }
 
 void remove_stale_socket(const fs::path& path) {
-    struct stat info{};
+    struct stat info {};
     if (::lstat(path.c_str(), &info) != 0) {
         if (errno == ENOENT) return;
         throw failure(path, "cannot inspect");

@@ -25,8 +25,7 @@ std::optional<std::filesystem::path> migrate_with_backup(Database& db, Migrator&
                                                          const std::vector<MigrationStep>& steps) {
     if (steps.empty()) return std::nullopt;
     std::optional<std::filesystem::path> backup;
-    bool holds_anything =
-        db.sqlite().execAndGet("SELECT count(*) FROM sqlite_schema").getInt() > 0;
+    bool holds_anything = db.sqlite().execAndGet("SELECT count(*) FROM sqlite_schema").getInt() > 0;
     if (!db.in_memory() && holds_anything)
         backup = backup_before_migration(db, migrator.current_version());
     migrator.run(steps);

@@ -18,8 +18,8 @@ DatabaseLock::DatabaseLock(const std::filesystem::path& database) {
     auto path = lock_path(database);
     fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd_ < 0)
-        throw std::runtime_error(path.string() + ": cannot open lock file: " +
-                                 std::strerror(errno));
+        throw std::runtime_error(path.string() +
+                                 ": cannot open lock file: " + std::strerror(errno));
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
         int error = errno;
         ::close(fd_);

@@ -39,8 +39,7 @@ pubsub::GetItemsAnswer item_not_found(const pubsub::NodeKey& key, const std::str
 
 }  // namespace
 
-ItemPager::ItemPager(StatementCache& statements, std::int64_t node,
-                     const pubsub::ItemsQuery& query)
+ItemPager::ItemPager(StatementCache& statements, std::int64_t node, const pubsub::ItemsQuery& query)
     : statements_(statements), query_(query), key_(order_column(query.order)) {
     where_.add(" FROM pubsub_items WHERE node_id = ?", node);
     if (!query.ids.empty()) {
@@ -144,8 +143,7 @@ ItemPager::Page ItemPager::at_index(std::int64_t index, std::int64_t limit) {
 }
 
 std::vector<pubsub::Item> ItemPager::read(BoundSql part, const std::string& direction,
-                                          std::int64_t limit,
-                                          std::optional<std::int64_t> offset) {
+                                          std::int64_t limit, std::optional<std::int64_t> offset) {
     part.sql = "SELECT item_id, raw_xml, publisher" + part.sql + " ORDER BY " + key_ + " " +
                direction + ", id " + direction + " LIMIT ?";
     part.params.emplace_back(limit);

@@ -46,8 +46,7 @@ private:
     Page at_index(std::int64_t index, std::int64_t limit);
     // The items of `part` of the set in `direction` ("ASC", "DESC") of the key, at most
     // `limit` (-1: all), from `offset` on.
-    std::vector<pubsub::Item> read(BoundSql part, const std::string& direction,
-                                   std::int64_t limit,
+    std::vector<pubsub::Item> read(BoundSql part, const std::string& direction, std::int64_t limit,
                                    std::optional<std::int64_t> offset = std::nullopt);
     pubsub::GetItemsAnswer answer(Page page);
 

@@ -105,8 +105,8 @@ MigrationSet MigrationSet::from_files(std::span<const MigrationFile> files) {
     int expected = 1;
     for (auto& [version, m] : by_version) {
         if (version != expected)
-            throw MigrationError("migration " + std::to_string(expected) +
-                                 " is missing (found " + m.label() + " next)");
+            throw MigrationError("migration " + std::to_string(expected) + " is missing (found " +
+                                 m.label() + " next)");
         if (m.up_sql.empty() || m.down_sql.empty())
             throw MigrationError(m.label() + ": needs both an .up.sql and a .down.sql file");
         m.checksum = checksum_of(m.up_sql);

@@ -20,7 +20,7 @@ public:
 
 struct Migration {
     int version = 0;
-    std::string name;      // "initial" for 0001_initial
+    std::string name;  // "initial" for 0001_initial
     std::string up_sql;
     std::string down_sql;
     std::string checksum;  // of up_sql; see checksum_of()

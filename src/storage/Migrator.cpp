@@ -6,13 +6,12 @@
 namespace roost::storage {
 namespace {
 
-constexpr const char* kCreateMigrationsTable =
-    "CREATE TABLE IF NOT EXISTS schema_migrations (\n"
-    "    version INTEGER PRIMARY KEY,\n"
-    "    name TEXT NOT NULL,\n"
-    "    checksum TEXT NOT NULL,\n"
-    "    applied_at INTEGER NOT NULL\n"
-    ")";
+constexpr const char* kCreateMigrationsTable = "CREATE TABLE IF NOT EXISTS schema_migrations (\n"
+                                               "    version INTEGER PRIMARY KEY,\n"
+                                               "    name TEXT NOT NULL,\n"
+                                               "    checksum TEXT NOT NULL,\n"
+                                               "    applied_at INTEGER NOT NULL\n"
+                                               ")";
 
 std::int64_t now_ms() {
     using namespace std::chrono;
@@ -76,9 +75,7 @@ private:
 Migrator::Migrator(Database& db, const MigrationSet& migrations)
     : db_(db), migrations_(migrations) {}
 
-bool Migrator::has_migrations_table() {
-    return db_.sqlite().tableExists("schema_migrations");
-}
+bool Migrator::has_migrations_table() { return db_.sqlite().tableExists("schema_migrations"); }
 
 void Migrator::ensure_migrations_table() { db_.exec(kCreateMigrationsTable); }
 
@@ -96,7 +93,8 @@ std::vector<AppliedMigration> Migrator::applied() {
 
 int Migrator::current_version() {
     if (!has_migrations_table()) return 0;
-    return db_.sqlite().execAndGet("SELECT coalesce(max(version), 0) FROM schema_migrations")
+    return db_.sqlite()
+        .execAndGet("SELECT coalesce(max(version), 0) FROM schema_migrations")
         .getInt();
 }
 
@@ -139,8 +137,8 @@ std::vector<MigrationStep> Migrator::plan_upgrade(std::optional<int> target) {
         throw MigrationError("no migration " + std::to_string(to) + ": the latest is " +
                              std::to_string(migrations_.latest_version()));
     if (to < from)
-        throw MigrationError("the database is at version " + std::to_string(from) +
-                             ", above " + std::to_string(to) + "; use downgrade to go back");
+        throw MigrationError("the database is at version " + std::to_string(from) + ", above " +
+                             std::to_string(to) + "; use downgrade to go back");
     std::vector<MigrationStep> steps;
     for (int v = from + 1; v <= to; ++v) steps.push_back({migrations_.find(v), true});
     return steps;
@@ -149,11 +147,10 @@ std::vector<MigrationStep> Migrator::plan_upgrade(std::optional<int> target) {
 std::vector<MigrationStep> Migrator::plan_downgrade(int target) {
     verify();
     int from = current_version();
-    if (target < 0)
-        throw MigrationError("cannot downgrade to version " + std::to_string(target));
+    if (target < 0) throw MigrationError("cannot downgrade to version " + std::to_string(target));
     if (target > from)
-        throw MigrationError("the database is at version " + std::to_string(from) +
-                             ", below " + std::to_string(target) + "; use upgrade to go forward");
+        throw MigrationError("the database is at version " + std::to_string(from) + ", below " +
+                             std::to_string(target) + "; use upgrade to go forward");
     std::vector<MigrationStep> steps;
     for (int v = from; v > target; --v) steps.push_back({migrations_.find(v), false});
     return steps;
@@ -173,9 +170,9 @@ void Migrator::run(const std::vector<MigrationStep>& steps) {
                                  " failed: " + e.what() + "; the database is unchanged");
         }
         if (step.up) {
-            auto insert = db_.prepare(
-                "INSERT INTO schema_migrations (version, name, checksum, applied_at) "
-                "VALUES (?, ?, ?, ?)");
+            auto insert =
+                db_.prepare("INSERT INTO schema_migrations (version, name, checksum, applied_at) "
+                            "VALUES (?, ?, ?, ?)");
             insert.bind(1, m.version);
             insert.bind(2, m.name);
             insert.bind(3, m.checksum);
@@ -189,8 +186,7 @@ void Migrator::run(const std::vector<MigrationStep>& steps) {
     }
     auto violations = db_.prepare("PRAGMA foreign_key_check");
     if (violations.executeStep())
-        throw MigrationError("the migrations leave rows in " +
-                             violations.getColumn(0).getString() +
+        throw MigrationError("the migrations leave rows in " + violations.getColumn(0).getString() +
                              " that break a foreign key; the database is unchanged");
     transaction.commit();
 }
@@ -208,11 +204,11 @@ std::string Migrator::script(const std::vector<MigrationStep>& steps) {
 std::string normalized_schema(Database& db) {
     // PRAGMA table_list marks FTS5's own tables as 'shadow'; creating the virtual
     // table creates them, so they are not part of the schema one writes.
-    auto query = db.prepare(
-        "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL "
-        "AND name <> 'schema_migrations' AND name NOT LIKE 'sqlite_%' "
-        "AND name NOT IN (SELECT name FROM pragma_table_list WHERE type = 'shadow') "
-        "ORDER BY rowid");
+    auto query =
+        db.prepare("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL "
+                   "AND name <> 'schema_migrations' AND name NOT LIKE 'sqlite_%' "
+                   "AND name NOT IN (SELECT name FROM pragma_table_list WHERE type = 'shadow') "
+                   "ORDER BY rowid");
     std::string out;
     while (query.executeStep()) out += normalize_sql(query.getColumn(0).getString()) + ";\n";
     return out;

@@ -37,8 +37,10 @@ public:
         if (at_keyword("order")) order(query);
         if (at_keyword("limit")) query.limit = integer_after("limit");
         if (at_keyword("offset")) query.offset = integer_after("offset");
-        if (!at_end()) fail_at(peek().column, "expected 'and', 'order by', 'limit' or "
-                                              "'offset', found " + describe(peek()));
+        if (!at_end())
+            fail_at(peek().column, "expected 'and', 'order by', 'limit' or "
+                                   "'offset', found " +
+                                       describe(peek()));
         return query;
     }
 
@@ -56,8 +58,9 @@ private:
         if (field.kind != TokenKind::Word)
             fail_at(field.column, "expected a field, found " + describe(field));
         if (!json_path(field.text))
-            fail_at(field.column, "'" + field.text + "' is not a field path (letters, digits, "
-                                  "_ and -, parts joined by '.', indexes as [0])");
+            fail_at(field.column, "'" + field.text +
+                                      "' is not a field path (letters, digits, "
+                                      "_ and -, parts joined by '.', indexes as [0])");
         pubsub::FieldCondition condition{field.text, operation(field), nullptr};
         const std::size_t value_column = peek().column;
         condition.value = value();
@@ -125,7 +128,8 @@ private:
             default: break;
         }
         fail_at(token.column, "expected a value (\"text\", a number, true, false, null or "
-                              "[list]), found " + describe(token));
+                              "[list]), found " +
+                                  describe(token));
     }
 
     static json number(const Token& token) {
@@ -165,11 +169,11 @@ private:
     int integer_after(const std::string& keyword) {
         ++pos_;
         const Token& token = take();
-        if (token.kind != TokenKind::Number || token.text.find_first_not_of("0123456789") !=
-                                                   std::string::npos ||
+        if (token.kind != TokenKind::Number ||
+            token.text.find_first_not_of("0123456789") != std::string::npos ||
             token.text.size() > 9)
-            fail_at(token.column, "'" + keyword + "' takes a whole number, found " +
-                                      describe(token));
+            fail_at(token.column,
+                    "'" + keyword + "' takes a whole number, found " + describe(token));
         return std::stoi(token.text);
     }
 

@@ -129,9 +129,9 @@ std::optional<SearchError> order_sql(BoundSql& sql, const pubsub::SearchOrder& o
     } else if (auto path = json_path(order.field)) {
         // Dates by instant first; other values have no instant (NULL) and keep their
         // own order among themselves, as missing fields do.
-        sql.add(" ORDER BY " + field_instant() + direction + ", json_extract(i.parsed, ?)" +
-                    direction,
-                *path, *path);
+        sql.add(
+            " ORDER BY " + field_instant() + direction + ", json_extract(i.parsed, ?)" + direction,
+            *path, *path);
     } else {
         return SearchError{"cannot order by '" + order.field +
                            "': give created, updated or a field path"};

@@ -1,8 +1,7 @@
 // SqlitePubsubStore's search: SearchQuery's SQL, and full-text searches in update
 // order read from FTS5 through windows of the most recently updated items.
-#include "src/storage/SqlitePubsubStore.hpp"
-
 #include "src/storage/SearchQuery.hpp"
+#include "src/storage/SqlitePubsubStore.hpp"
 
 #include <algorithm>
 #include <string_view>
@@ -45,9 +44,9 @@ pubsub::SearchResult SqlitePubsubStore::run_search(const BoundSql& sql, int limi
         hit.key = {rows->getColumn(0).getString(), rows->getColumn(1).getString(),
                    rows->getColumn(2).getString()};
         hit.type = text_of(rows->getColumn(3));
-        hit.item = {rows->getColumn(4).getString(),  text_of(rows->getColumn(5)),
-                    text_of(rows->getColumn(6)),     json_of(rows->getColumn(7)),
-                    text_of(rows->getColumn(8)),     text_of(rows->getColumn(9)),
+        hit.item = {rows->getColumn(4).getString(), text_of(rows->getColumn(5)),
+                    text_of(rows->getColumn(6)),    json_of(rows->getColumn(7)),
+                    text_of(rows->getColumn(8)),    text_of(rows->getColumn(9)),
                     rows->getColumn(10).getInt64(), rows->getColumn(11).getInt64()};
         result.hits.push_back(std::move(hit));
     }
@@ -107,10 +106,10 @@ std::optional<std::vector<std::int64_t>> SqlitePubsubStore::text_matches_among(
     if (ranges.size() > kMaxRanges) return std::nullopt;
     std::vector<std::int64_t> found;
     for (auto [first, last] : ranges) {
-        auto rows = statement(BoundSql().add(
-            "SELECT rowid FROM pubsub_items_fts WHERE pubsub_items_fts MATCH ? "
-            "AND rowid BETWEEN ? AND ?",
-            match, first, last));
+        auto rows = statement(
+            BoundSql().add("SELECT rowid FROM pubsub_items_fts WHERE pubsub_items_fts MATCH ? "
+                           "AND rowid BETWEEN ? AND ?",
+                           match, first, last));
         while (rows->executeStep()) found.push_back(rows->getColumn(0).getInt64());
     }
     std::vector<std::int64_t> matches;

@@ -116,10 +116,10 @@ void add_to(pubsub::StatsEntry& entry, std::int64_t nodes, std::int64_t items, s
 SqlitePubsubStore::SqlitePubsubStore(Database& db) : db_(db), statements_(db) {}
 
 std::optional<std::int64_t> SqlitePubsubStore::find_node(const NodeKey& key) {
-    auto query = statement(BoundSql().add(
-        "SELECT n.id FROM pubsub_nodes n JOIN profiles p ON p.id = n.profile_id "
-        "WHERE p.name = ? AND n.service = ? AND n.node = ?",
-        key.profile, key.service, key.node));
+    auto query = statement(
+        BoundSql().add("SELECT n.id FROM pubsub_nodes n JOIN profiles p ON p.id = n.profile_id "
+                       "WHERE p.name = ? AND n.service = ? AND n.node = ?",
+                       key.profile, key.service, key.node));
     if (!query->executeStep()) return std::nullopt;
     return query->getColumn(0).getInt64();
 }
@@ -131,8 +131,8 @@ std::int64_t SqlitePubsubStore::ensure_profile(const std::string& name) {
         if (query->executeStep()) return query->getColumn(0).getInt64();
     }
     // The account's JID is the profile manager's to fill; the cache only needs the row.
-    statement(BoundSql().add("INSERT INTO profiles (name, jid, created_at) VALUES (?, '', ?)",
-                             name, now_ms()))
+    statement(BoundSql().add("INSERT INTO profiles (name, jid, created_at) VALUES (?, '', ?)", name,
+                             now_ms()))
         ->exec();
     return db_.sqlite().getLastInsertRowid();
 }
@@ -140,9 +140,9 @@ std::int64_t SqlitePubsubStore::ensure_profile(const std::string& name) {
 std::int64_t SqlitePubsubStore::ensure_node(const NodeKey& key) {
     if (auto id = find_node(key)) return *id;
     std::int64_t profile = ensure_profile(key.profile);
-    statement(BoundSql().add(
-                  "INSERT INTO pubsub_nodes (profile_id, service, node) VALUES (?, ?, ?)",
-                  profile, key.service, key.node))
+    statement(
+        BoundSql().add("INSERT INTO pubsub_nodes (profile_id, service, node) VALUES (?, ?, ?)",
+                       profile, key.service, key.node))
         ->exec();
     return db_.sqlite().getLastInsertRowid();
 }
@@ -151,8 +151,8 @@ std::int64_t SqlitePubsubStore::ensure_node(const NodeKey& key) {
 
 std::optional<pubsub::NodeInfo> SqlitePubsubStore::node_state(const NodeKey& key) {
     auto query = statement(BoundSql().add(
-        std::string(kNodeColumns) + " AND p.name = ? AND n.service = ? AND n.node = ?",
-        key.profile, key.service, key.node));
+        std::string(kNodeColumns) + " AND p.name = ? AND n.service = ? AND n.node = ?", key.profile,
+        key.service, key.node));
     if (!query->executeStep()) return std::nullopt;
     return node_of(*query);
 }
@@ -177,9 +177,9 @@ void SqlitePubsubStore::set_node(const NodeKey& key, const std::string& analyser
                                  const std::string& type, const std::string& subtype) {
     auto transaction = db_.transaction();
     std::int64_t node = ensure_node(key);
-    statement(BoundSql().add(
-                  "UPDATE pubsub_nodes SET analyser = ?, type = ?, subtype = ? WHERE id = ?",
-                  nullable(analyser), nullable(type), nullable(subtype), node))
+    statement(
+        BoundSql().add("UPDATE pubsub_nodes SET analyser = ?, type = ?, subtype = ? WHERE id = ?",
+                       nullable(analyser), nullable(type), nullable(subtype), node))
         ->exec();
     transaction.commit();
 }
@@ -209,8 +209,8 @@ void SqlitePubsubStore::set_subscribed(const NodeKey& key, bool subscribed) {
 void SqlitePubsubStore::set_extra(const NodeKey& key, const json& extra) {
     auto transaction = db_.transaction();
     std::int64_t node = ensure_node(key);
-    statement(BoundSql().add("UPDATE pubsub_nodes SET extra = ? WHERE id = ?", nullable(extra),
-                             node))
+    statement(
+        BoundSql().add("UPDATE pubsub_nodes SET extra = ? WHERE id = ?", nullable(extra), node))
         ->exec();
     transaction.commit();
 }
@@ -302,7 +302,8 @@ int SqlitePubsubStore::move_to_end(const NodeKey& key, std::span<const std::stri
     for (const auto& id : ids) {
         moved += statement(BoundSql().add("UPDATE pubsub_items SET position = " + last +
                                               " + 1 WHERE node_id = ? AND item_id = ? AND "
-                                              "position < " + last,
+                                              "position < " +
+                                              last,
                                           *node, *node, id, *node))
                      ->exec();
     }
@@ -316,10 +317,10 @@ int SqlitePubsubStore::delete_items(const NodeKey& key, std::span<const std::str
     int deleted = 0;
     auto transaction = db_.transaction();
     for (const auto& id : ids) {
-        deleted += statement(BoundSql().add(
-                                 "DELETE FROM pubsub_items WHERE node_id = ? AND item_id = ?",
-                                 *node, id))
-                       ->exec();
+        deleted +=
+            statement(BoundSql().add("DELETE FROM pubsub_items WHERE node_id = ? AND item_id = ?",
+                                     *node, id))
+                ->exec();
     }
     transaction.commit();
     return deleted;
@@ -340,12 +341,12 @@ int SqlitePubsubStore::trim_to_max_items(const NodeKey& key, int max_items) {
     auto node = find_node(key);
     if (!node) return 0;
     auto transaction = db_.transaction();
-    int deleted = statement(BoundSql().add(
-                                "DELETE FROM pubsub_items WHERE id IN (SELECT id FROM "
-                                "pubsub_items WHERE node_id = ? ORDER BY position DESC, id DESC "
-                                "LIMIT -1 OFFSET ?)",
-                                *node, std::int64_t{max_items}))
-                      ->exec();
+    int deleted =
+        statement(BoundSql().add("DELETE FROM pubsub_items WHERE id IN (SELECT id FROM "
+                                 "pubsub_items WHERE node_id = ? ORDER BY position DESC, id DESC "
+                                 "LIMIT -1 OFFSET ?)",
+                                 *node, std::int64_t{max_items}))
+            ->exec();
     transaction.commit();
     return deleted;
 }

@@ -22,8 +22,8 @@ public:
 
     std::optional<pubsub::NodeInfo> node_state(const pubsub::NodeKey& key) override;
     std::vector<pubsub::NodeInfo> list_nodes(const pubsub::NodeFilter& filter) override;
-    void set_node(const pubsub::NodeKey& key, const std::string& analyser,
-                  const std::string& type, const std::string& subtype) override;
+    void set_node(const pubsub::NodeKey& key, const std::string& analyser, const std::string& type,
+                  const std::string& subtype) override;
     void set_sync_state(const pubsub::NodeKey& key, std::optional<pubsub::SyncState> state,
                         const std::string& reason = "") override;
     void set_subscribed(const pubsub::NodeKey& key, bool subscribed) override;
@@ -32,8 +32,7 @@ public:
 
     pubsub::UpsertResult upsert_items(const pubsub::NodeKey& key,
                                       std::span<const pubsub::StoredItem> items) override;
-    void set_server_order(const pubsub::NodeKey& key,
-                          std::span<const std::string> ids) override;
+    void set_server_order(const pubsub::NodeKey& key, std::span<const std::string> ids) override;
     int move_to_end(const pubsub::NodeKey& key, std::span<const std::string> ids) override;
     int delete_items(const pubsub::NodeKey& key, std::span<const std::string> ids) override;
     int purge_items(const pubsub::NodeKey& key) override;

@@ -11,9 +11,7 @@ SQLite::Statement& StatementCache::prepared(const std::string& sql) {
     return *cached;
 }
 
-StatementCache::Use StatementCache::statement(const std::string& sql) {
-    return Use(prepared(sql));
-}
+StatementCache::Use StatementCache::statement(const std::string& sql) { return Use(prepared(sql)); }
 
 StatementCache::Use StatementCache::statement(const BoundSql& bound) {
     SQLite::Statement& cached = prepared(bound.sql);

@@ -8,7 +8,7 @@
 namespace roost::xmpp {
 
 class Backoff {
-  public:
+public:
     Backoff(std::chrono::milliseconds base = std::chrono::seconds(1),
             std::chrono::milliseconds cap = std::chrono::seconds(60));
 
@@ -18,7 +18,7 @@ class Backoff {
     void reset() { attempts_ = 0; }
     int attempts() const { return attempts_; }
 
-  private:
+private:
     std::chrono::milliseconds base_, cap_;
     int attempts_ = 0;
     std::minstd_rand random_;

@@ -7,9 +7,10 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <spdlog/spdlog.h>
-#include <sys/socket.h>
 #include <strophe.h>
+#include <sys/socket.h>
+
+#include <spdlog/spdlog.h>
 
 #include <cerrno>
 #include <cstring>
@@ -86,12 +87,9 @@ struct ConnectionCallbacks {
 
 const char* to_string(ConnectionState state) {
     switch (state) {
-        case ConnectionState::Disconnected:
-            return "disconnected";
-        case ConnectionState::Connecting:
-            return "connecting";
-        case ConnectionState::Connected:
-            return "connected";
+        case ConnectionState::Disconnected: return "disconnected";
+        case ConnectionState::Connecting: return "connecting";
+        case ConnectionState::Connected: return "connected";
     }
     return "unknown";
 }

@@ -33,7 +33,7 @@ const char* to_string(ConnectionState state);
 
 // Reactor thread only.
 class Connection {
-  public:
+public:
     using StateHandler = std::function<void(ConnectionState, const std::string& reason)>;
     using StanzaHandler = std::function<void(std::shared_ptr<const pugi::xml_document>)>;
 
@@ -75,7 +75,7 @@ class Connection {
     // For XmppContext: bytes wait on the socket (libstrophe reads 4 KB a call).
     bool has_input() const;
 
-  private:
+private:
     friend struct ConnectionCallbacks;  // libstrophe's C callbacks, in Connection.cpp
 
     void start_attempt();

@@ -16,7 +16,7 @@ namespace roost::xmpp {
 
 // Reactor thread only.
 class IqTracker {
-  public:
+public:
     explicit IqTracker(reactor::Reactor& reactor) : reactor_(reactor) {}
     ~IqTracker();
     IqTracker(const IqTracker&) = delete;
@@ -39,7 +39,7 @@ class IqTracker {
 
     std::size_t pending() const { return pending_.size(); }
 
-  private:
+private:
     struct Pending {
         std::string peer;
         std::string request;

@@ -69,7 +69,7 @@ bool needs_mending(const ExpatName& element, const XML_Char** attributes) {
 
 // The element's name and attributes as libstrophe must see them to keep them.
 class MendedElement {
-  public:
+public:
     MendedElement(const ExpatName& element, std::string_view name, const XML_Char** attributes)
         : name_(element.without_prefix(name)) {
         for (int i = 0; attributes[i]; i += 2) add(attributes[i], attributes[i + 1]);
@@ -80,7 +80,7 @@ class MendedElement {
     const XML_Char* name() const { return name_.c_str(); }
     const XML_Char** attributes() { return pointers_.data(); }
 
-  private:
+private:
     void add(std::string_view name, std::string_view value) {
         ExpatName attribute(name);
         if (attribute.ns.empty()) {

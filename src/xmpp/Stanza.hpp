@@ -14,12 +14,12 @@ struct _xmpp_stanza_t;
 namespace roost::xmpp {
 
 class StanzaError : public std::runtime_error {
-  public:
+public:
     using std::runtime_error::runtime_error;
 };
 
 class Stanza {
-  public:
+public:
     // Parses one element; throws StanzaError for text that is not well-formed.
     static Stanza parse(_xmpp_ctx_t* ctx, std::string_view xml);
     // Takes a new reference on a stanza libstrophe handed to a callback.
@@ -32,7 +32,7 @@ class Stanza {
     // The same as text, for the wire: roost::to_xml of to_document().
     std::string to_xml() const;
 
-  private:
+private:
     struct Release {
         void operator()(_xmpp_stanza_t* stanza) const;
     };

@@ -4,8 +4,9 @@
 #include "src/xmpp/Connection.hpp"
 #include "src/xmpp/NamespacedAttributes.hpp"
 
-#include <spdlog/spdlog.h>
 #include <strophe.h>
+
+#include <spdlog/spdlog.h>
 
 #include <csignal>
 #include <cstdlib>

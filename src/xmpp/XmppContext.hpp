@@ -21,7 +21,7 @@ class Connection;
 // ignore SIGPIPE: libstrophe writes to sockets without MSG_NOSIGNAL, and a server
 // that goes away must end a connection, not the process.
 class XmppContext {
-  public:
+public:
     // libstrophe's own timers (keepalive, stream-management acks, connect timeouts)
     // need it to run now and then even when no socket is ready.
     static constexpr std::chrono::milliseconds kMaxIdle{250};
@@ -54,7 +54,7 @@ class XmppContext {
     std::uint64_t problem_count() const { return problem_count_; }
     void note_problem(std::string problem);
 
-  private:
+private:
     bool has_input() const;
 
     reactor::Reactor& reactor_;

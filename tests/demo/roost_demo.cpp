@@ -20,26 +20,28 @@ namespace {
 
 constexpr int kPosts = 300;
 constexpr const char* kNode = "urn:xmpp:microblog:0";
-const char* const kWords[] = {"roosting", "starlings", "murmuration", "dusk", "feathers",
-                              "nest", "migration", "chorus", "hedgerow", "wingbeat"};
+const char* const kWords[] = {"roosting", "starlings", "murmuration", "dusk",     "feathers",
+                              "nest",     "migration", "chorus",      "hedgerow", "wingbeat"};
 
 std::string atom_post(int n) {
     std::string word = kWords[n % 10], other = kWords[(n * 7 + 3) % 10];
     char published[32];
     std::snprintf(published, sizeof published, "2026-11-%02dT%02d:%02d:00Z", 1 + n % 28, n % 24,
                   n % 60);
-    return "<entry xmlns='http://www.w3.org/2005/Atom'><title>Post " + std::to_string(n) +
-           ": " + word + "</title><content>Notes on " + word + " and " + other +
+    return "<entry xmlns='http://www.w3.org/2005/Atom'><title>Post " + std::to_string(n) + ": " +
+           word + "</title><content>Notes on " + word + " and " + other +
            " seen today.</content><author><name>Alice</name><uri>xmpp:alice@localhost</uri>"
-           "</author><published>" + published + "</published><updated>" + published +
-           "</updated><category term='" + word + "'/></entry>";
+           "</author><published>" +
+           published + "</published><updated>" + published + "</updated><category term='" + word +
+           "'/></entry>";
 }
 
 template <class F>
 double timed_ms(F&& f) {
     auto start = std::chrono::steady_clock::now();
     f();
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+        .count();
 }
 
 void step(const std::string& what) { std::cout << "\n== " << what << "\n" << std::flush; }
@@ -117,7 +119,8 @@ int main() try {
 
     if (cache) {
         step("full-text search in bob's cache: murmuration");
-        auto found = daemon.roost({"pubsub", "cache", "search", "--profile", "bob", "fts:murmuration"});
+        auto found =
+            daemon.roost({"pubsub", "cache", "search", "--profile", "bob", "fts:murmuration"});
         std::cout << found.out << found.err;
     } else {
         std::cout << "(this build has no pubsub cache plugin: no cache, no search)\n";

@@ -23,9 +23,9 @@
 #include <string>
 #include <string_view>
 
+using nlohmann::json;
 using roost::fuzz::broken;
 using roost::fuzz::check;
-using nlohmann::json;
 
 namespace {
 
@@ -56,9 +56,7 @@ struct Server {
         server.add_method("field", [](const json& params, auto reply) {
             reply->result(params.at("key").get<std::string>());  // json exceptions: invalid params
         });
-        server.add_method("fail", [](const json&, auto) {
-            throw std::runtime_error("failed");
-        });
+        server.add_method("fail", [](const json&, auto) { throw std::runtime_error("failed"); });
     }
     ~Server() { std::filesystem::remove_all(path.parent_path()); }
 };

@@ -21,13 +21,25 @@ namespace {
 struct Posts : Cache {
     Posts() {
         std::vector<StoredItem> items(3);
-        items[0] = {"a", "<item id='a'/>", "alice@example",
-                    json{{"title", "Roost"}, {"likes", 3}, {"tags", {"x", "y"}},
+        items[0] = {"a",
+                    "<item id='a'/>",
+                    "alice@example",
+                    json{{"title", "Roost"},
+                         {"likes", 3},
+                         {"tags", {"x", "y"}},
                          {"author", {{"name", "Alice"}}}},
-                    "", "roost birds", 1000, 0};
-        items[1] = {"b", "<item id='b'/>", "bob@example",
+                    "",
+                    "roost birds",
+                    1000,
+                    0};
+        items[1] = {"b",
+                    "<item id='b'/>",
+                    "bob@example",
                     json{{"title", "b"}, {"likes", 2.5}, {"draft", true}, {"gone", nullptr}},
-                    "", "nest", 1001, 0};
+                    "",
+                    "nest",
+                    1001,
+                    0};
         items[2] = {"c", "<item id='c'/>", "", nullptr, "not an entry", "", 1002, 0};
         store.upsert_items(kBlog, items);
     }

@@ -2,25 +2,25 @@
 // through a real roostd: a 3,000-item ejabberd node whose sync roostd was killed in,
 // a node stored in a wrong order before, and an item edited live and while roostd was
 // down, on Prosody (which moves it to the end) and ejabberd (which keeps it in place).
-#include <SQLiteCpp/SQLiteCpp.h>
-#include <doctest/doctest.h>
-
-#include <atomic>
-#include <chrono>
-#include <cstdio>
-#include <iostream>
-#include <memory>
-#include <nlohmann/json.hpp>
-#include <string>
-#include <thread>
-#include <vector>
-
 #include "src/ipc/IpcClient.hpp"
 #include "tests/support/CacheFixture.hpp"
 #include "tests/support/EjabberdServer.hpp"
 #include "tests/support/ProsodyServer.hpp"
 #include "tests/support/Publisher.hpp"
 #include "tests/support/RawIpcClient.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
 
 using namespace roost::test;
 using namespace std::chrono_literals;
@@ -91,9 +91,8 @@ struct Fixture : CacheFixture<Server> {
     // A node's extra JSON as stored (null when none).
     json extra_of(const std::string& node) {
         SQLite::Database db(daemon->database().string(), SQLite::OPEN_READONLY);
-        SQLite::Statement query(db,
-                                "SELECT extra FROM pubsub_nodes n JOIN profiles p ON "
-                                "p.id = n.profile_id WHERE p.name = 'bob' AND n.node = ?");
+        SQLite::Statement query(db, "SELECT extra FROM pubsub_nodes n JOIN profiles p ON "
+                                    "p.id = n.profile_id WHERE p.name = 'bob' AND n.node = ?");
         query.bind(1, node);
         if (!query.executeStep() || query.getColumn(0).isNull()) return nullptr;
         return json::parse(query.getColumn(0).getString());
@@ -197,9 +196,8 @@ void edit_offline(Fixture<Server>& f, const std::string& node, const Ids& expect
 
 }  // namespace
 
-TEST_CASE(
-    "ejabberd: roostd killed after the first page of a 3,000-item sync; after the restart "
-    "the cache holds the server's order, and a later resync keeps it") {
+TEST_CASE("ejabberd: roostd killed after the first page of a 3,000-item sync; after the restart "
+          "the cache holds the server's order, and a later resync keeps it") {
     auto& f = ejabberd();
     {
         Publisher alice(f.server, "alice");
@@ -270,9 +268,8 @@ TEST_CASE("ejabberd: a node stored in a wrong order before is repaired by its ne
         // the older ones interleaved behind them.
         SQLite::Database db(f.daemon->database().string(), SQLite::OPEN_READWRITE);
         SQLite::Statement scramble(
-            db,
-            "UPDATE pubsub_items SET position = (position * 7919) % 3001 WHERE node_id IN "
-            "(SELECT id FROM pubsub_nodes WHERE node = ?)");
+            db, "UPDATE pubsub_items SET position = (position * 7919) % 3001 WHERE node_id IN "
+                "(SELECT id FROM pubsub_nodes WHERE node = ?)");
         scramble.bind(1, kBulkNode);
         CHECK(scramble.exec() == kBulkItems);
     });

@@ -2,17 +2,17 @@
 // XEP-0059) answers them: same items in the same order, same pages (index, count), the
 // last page, past the end, no hidden limit, max_items and item ids. And a purge in the
 // middle of a sync of pages never leaves the node half-empty as completed.
-#include <doctest/doctest.h>
-
-#include <memory>
-#include <nlohmann/json.hpp>
-#include <set>
-#include <string>
-#include <thread>
-
 #include "tests/support/CacheFixture.hpp"
 #include "tests/support/Daemon.hpp"
 #include "tests/support/EjabberdServer.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
 
 using namespace roost::test;
 using namespace std::chrono_literals;

@@ -2,17 +2,17 @@
 // against a real Prosody and a real roostd with two profiles, alice and bob: node
 // deletion, resync after time offline, max_items, own PEP events, the last item resent
 // on presence, reads that never re-parse, profiles kept apart, and retries of failed syncs.
+#include "tests/support/CacheFixture.hpp"
+#include "tests/support/ProsodyServer.hpp"
+
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <thread>
-
-#include "tests/support/CacheFixture.hpp"
-#include "tests/support/ProsodyServer.hpp"
 
 using namespace roost::test;
 using namespace std::chrono_literals;
@@ -308,8 +308,8 @@ TEST_CASE("prosody: a node the server refuses is not kept, and not retried") {
 TEST_CASE("prosody: a read of a service that does not exist leaves nothing synced behind") {
     auto& f = fixture();
     json nowhere = CacheClient::target("bob", "nowhere.localhost", kMicroblog);
-    auto [code, answer] = f.cli({"pubsub", "get", "--service", "nowhere.localhost", "--node",
-                                 kMicroblog});
+    auto [code, answer] =
+        f.cli({"pubsub", "get", "--service", "nowhere.localhost", "--node", kMicroblog});
     CHECK(code != 0);
     std::this_thread::sleep_for(1500ms);
     CHECK(f.roost->node_state(nowhere).is_null());

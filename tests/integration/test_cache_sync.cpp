@@ -2,20 +2,6 @@
 // ejabberd node synced by RSM pages while another account publishes and retracts, a
 // Prosody node past its default limits synced whole in one request, the
 // max_items_per_node cap (partial), and progress notifications per page.
-#include <doctest/doctest.h>
-
-#include <algorithm>
-#include <atomic>
-#include <chrono>
-#include <functional>
-#include <iostream>
-#include <memory>
-#include <nlohmann/json.hpp>
-#include <optional>
-#include <string>
-#include <thread>
-#include <vector>
-
 #include "src/ipc/IpcClient.hpp"
 #include "tests/support/CacheFixture.hpp"
 #include "tests/support/Daemon.hpp"
@@ -25,6 +11,20 @@
 #include "tests/support/Run.hpp"
 #include "tests/support/TempDir.hpp"
 
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
 using namespace roost::test;
 using namespace std::chrono_literals;
 using nlohmann::json;
@@ -33,7 +33,7 @@ using roost::ipc::IpcClient;
 namespace {
 
 constexpr const char* kProgressTopic = "pubsub.cache.progress";
-constexpr int kPageSize = 1000;  // NodeSync's kSyncPageSize
+constexpr int kPageSize = 1000;      // NodeSync's kSyncPageSize
 constexpr int kProsodyItems = 2500;  // Prosody keeps 20 per node by default
 // A blog node, so that xep_0277's analyser parses every item.
 const std::string kNode = std::string(kMicroblog) + ":sync";
@@ -72,7 +72,9 @@ struct Fixture : CacheFixture<Server> {
         return CacheClient::target(profile, server.pubsub_service(), kNode);
     }
 
-    std::vector<std::string> server_ids() { return ids_of(roost->get(target("bob"), true)["items"]); }
+    std::vector<std::string> server_ids() {
+        return ids_of(roost->get(target("bob"), true)["items"]);
+    }
 
     std::vector<std::string> sync_args() {
         return {"pubsub", "cache", "sync", "--service", server.pubsub_service(), "--node", kNode};
@@ -156,9 +158,8 @@ Fixture<ProsodyServer>& prosody() {
 
 }  // namespace
 
-TEST_CASE(
-    "ejabberd: a 5,000-item node syncs by RSM pages, and a publication and retractions sent "
-    "during the sync are applied after it") {
+TEST_CASE("ejabberd: a 5,000-item node syncs by RSM pages, and a publication and retractions sent "
+          "during the sync are applied after it") {
     auto& f = ejabberd();
     auto start = std::chrono::steady_clock::now();
     auto [code, unpaged] = f.cli(*f.daemon, {"pubsub", "get", "--no-cache", "--service",
@@ -206,11 +207,12 @@ TEST_CASE(
 
     log.read(progress, [&] { return ended.load(); });
     sync.join();
-    log.read(progress, [] { return false; }, 200ms);  // any left in the socket
+    log.read(
+        progress, [] { return false; }, 200ms);  // any left in the socket
     REQUIRE_MESSAGE(failure.empty(), failure << "\n" << f.daemon->log());
     REQUIRE(outcome.has_value());
-    std::cout << "[figures] ejabberd: sync of 5000 items in " << log.notes.size() << " pages: "
-              << sync_seconds << " s\n";
+    std::cout << "[figures] ejabberd: sync of 5000 items in " << log.notes.size()
+              << " pages: " << sync_seconds << " s\n";
     CHECK((*outcome)["sync_state"] == "completed");
 
     auto server = f.server_ids();
@@ -282,7 +284,8 @@ TEST_CASE(
     // Prosody 0.12 ignores RSM: one request, one answer, stored a page at a time.
     CHECK(count_of(f.daemon->log(), "completed (2500 items, 1 requests)") == 1);
     ProgressLog log;
-    log.read(progress, [] { return false; }, 1s);
+    log.read(
+        progress, [] { return false; }, 1s);
     log.check_per_page(kProsodyItems);
     CHECK(log.notes.size() == 3);
     CHECK(log.notes.back()["total"] == kProsodyItems);

@@ -140,13 +140,13 @@ TEST_CASE("prosody: an invalid JID or an empty node is refused before any reques
         t.fails(with_alice({"pubsub", "publish", "--service", "@localhost", "--node", "n",
                             "<x xmlns='urn:t'/>"}),
                 kUsage, why + "empty localpart before '@'");
-        t.fails(with_alice({"pubsub", "cache", "get", "--service", "a@@b/", "--node", "n"}),
-                kUsage, why + "more than one '@' before the '/'");
+        t.fails(with_alice({"pubsub", "cache", "get", "--service", "a@@b/", "--node", "n"}), kUsage,
+                why + "more than one '@' before the '/'");
         // Invalid params, not a server's error: the request never went out.
         CHECK(t.rpc_code(with_alice({"pubsub", "get", "--service", "a@@b/", "--node", "n"})) ==
               kInvalidParams);
-        CHECK(t.rpc_code(with_alice({"pubsub", "get", "--no-cache", "--service", "a@@b/",
-                                     "--node", "n"})) == kInvalidParams);
+        CHECK(t.rpc_code(with_alice({"pubsub", "get", "--no-cache", "--service", "a@@b/", "--node",
+                                     "n"})) == kInvalidParams);
     }
 
     SUBCASE("an empty node name") {

@@ -10,11 +10,11 @@
 #include "tests/support/Publisher.hpp"
 #include "tests/support/RawIpcClient.hpp"
 
-#include <doctest/doctest.h>
-#include <nlohmann/json.hpp>
 #include <signal.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -141,7 +141,8 @@ std::string atom_post(const std::string& id, const std::string& text) {
     return "<entry xmlns='http://www.w3.org/2005/Atom'><title>" + id + "</title><content>" + text +
            "</content><author><name>alice</name></author>"
            "<published>2024-01-01T00:00:00Z</published><updated>2024-01-01T00:00:00Z</updated>"
-           "<id>tag:localhost,2024:" + id + "</id></entry>";
+           "<id>tag:localhost,2024:" +
+           id + "</id></entry>";
 }
 
 std::vector<PublishItem> posts(const std::string& prefix, int count) {
@@ -179,8 +180,8 @@ struct Server {
         auto start = std::chrono::steady_clock::now();
         alice.publish_all(prosody.pubsub_service(), kBlog, posts("post-", count));
         std::cout << "[figures] " << count << " publications to Prosody ("
-                  << (in_memory ? "memory" : "file") << " storage), pipelined: "
-                  << seconds_since(start) << " s\n";
+                  << (in_memory ? "memory" : "file")
+                  << " storage), pipelined: " << seconds_since(start) << " s\n";
     }
 };
 
@@ -203,13 +204,16 @@ struct Bob {
         REQUIRE_MESSAGE(poll_until(30s, [&] { return connected(); }), daemon.log());
     }
     bool connected() {
-        for (const auto& p : ipc->call("profile.list")) if (p["state"] == "connected") return true;
+        for (const auto& p : ipc->call("profile.list"))
+            if (p["state"] == "connected") return true;
         return false;
     }
     json target(const std::string& node = kBlog) {
         return {{"profile", "bob"}, {"service", s.prosody.pubsub_service()}, {"node", node}};
     }
-    json call(const std::string& method, const json& params) { return ipc->call(method, params, 120s); }
+    json call(const std::string& method, const json& params) {
+        return ipc->call(method, params, 120s);
+    }
     // The node's entry in the cache's stats, or null.
     json state(const std::string& node = kBlog) {
         json stats = call("pubsub.cache.stats", {{"profile", "bob"}});
@@ -220,8 +224,12 @@ struct Bob {
     // Starts an explicit sync without waiting for its answer.
     std::unique_ptr<RawIpcClient> start_sync(const std::string& node = kBlog) {
         auto client = std::make_unique<RawIpcClient>(daemon.socket());
-        REQUIRE(client->send(json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "pubsub.cache.sync"},
-                                  {"params", target(node)}}.dump() + "\n"));
+        REQUIRE(client->send(json{{"jsonrpc", "2.0"},
+                                  {"id", 1},
+                                  {"method", "pubsub.cache.sync"},
+                                  {"params", target(node)}}
+                                 .dump() +
+                             "\n"));
         return client;
     }
     std::vector<std::string> ids(const json& page) {
@@ -258,7 +266,8 @@ TEST_CASE("roostd killed with SIGKILL in the middle of a large sync: the databas
     {
         SQLite::Database db(bob.daemon.database().string(), SQLite::OPEN_READWRITE);
         CHECK(db.execAndGet("PRAGMA integrity_check").getString() == "ok");
-        SQLite::Statement node(db, "SELECT sync_state, item_count FROM pubsub_nodes WHERE node = ?");
+        SQLite::Statement node(db,
+                               "SELECT sync_state, item_count FROM pubsub_nodes WHERE node = ?");
         node.bind(1, kBlog);
         REQUIRE(node.executeStep());
         std::string state = node.getColumn(0).getString();
@@ -273,7 +282,8 @@ TEST_CASE("roostd killed with SIGKILL in the middle of a large sync: the databas
     bob.connect_ipc();
     REQUIRE_MESSAGE(poll_until(120s, [&] { return bob.state()["sync_state"] == "completed"; }),
                     bob.daemon.log());
-    std::cout << "[figures] resynced by itself " << seconds_since(start) << " s after the restart\n";
+    std::cout << "[figures] resynced by itself " << seconds_since(start)
+              << " s after the restart\n";
     auto cached = bob.cached_ids();
     CHECK(cached.size() == kLargeNode);
     CHECK(cached == bob.server_ids());
@@ -336,7 +346,9 @@ public:
         stop_ = true;
         if (thread_.joinable()) thread_.join();
     }
-    double worst_ms() const { return std::chrono::duration<double, std::milli>(worst_.load()).count(); }
+    double worst_ms() const {
+        return std::chrono::duration<double, std::milli>(worst_.load()).count();
+    }
     int calls() const { return calls_; }
 
 private:
@@ -406,7 +418,8 @@ TEST_CASE("odd payloads from the server are stored as they came, and never stop 
         {"unknown-ns", "<thing xmlns='urn:example:unknown'><a>1</a><b/></thing>"},
         {"not-atom-inside", "<entry xmlns='http://www.w3.org/2005/Atom'><nonsense/></entry>"},
         {"deep", deep},
-        {"unicode", atom_post("unicode", "\xE2\x80\xAE right-to-left \xF0\x9F\x90\xA6 &amp; &lt;tags&gt;")},
+        {"unicode",
+         atom_post("unicode", "\xE2\x80\xAE right-to-left \xF0\x9F\x90\xA6 &amp; &lt;tags&gt;")},
     };
     s.alice.publish_all(s.prosody.pubsub_service(), node, odd);
     REQUIRE_MESSAGE(poll_until(30s, [&] { return cached_count(bob, node) == int(odd.size()); }),
@@ -464,15 +477,14 @@ TEST_CASE("large items are stored whole, and a cached answer larger than the IPC
                     bob.daemon.log());
     probe.finish();
     std::cout << "[figures] " << kItems << " items of " << kItemBytes / (1024 * 1024)
-              << " MiB stored after " << seconds_since(start) << " s; slowest status call meanwhile "
-              << probe.worst_ms() << " ms\n";
+              << " MiB stored after " << seconds_since(start)
+              << " s; slowest status call meanwhile " << probe.worst_ms() << " ms\n";
     start = std::chrono::steady_clock::now();
     json all = bob.call("pubsub.cache.get", bob.target(node));
     std::cout << "[figures] cached answer of " << all.dump().size() / (1024 * 1024) << " MiB in "
               << seconds_since(start) << " s\n";
     REQUIRE(all["items"].size() == kItems);
-    for (const auto& item : all["items"])
-        CHECK(item["xml"].get<std::string>().size() > kItemBytes);
+    for (const auto& item : all["items"]) CHECK(item["xml"].get<std::string>().size() > kItemBytes);
     CHECK(bob.cached_ids(node) == bob.server_ids(node));
     CHECK(bob.daemon.running());
 }

@@ -6,9 +6,7 @@
 #include "tests/support/Daemon.hpp"
 #include "tests/support/RawIpcClient.hpp"
 
-#include <doctest/doctest.h>
 #include <grp.h>
-#include <nlohmann/json.hpp>
 #include <poll.h>
 #include <pwd.h>
 #include <sys/socket.h>
@@ -16,6 +14,9 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -62,7 +63,8 @@ Outcome try_as(const std::string& user, const std::filesystem::path& socket) {
         pollfd ready{fd, POLLIN, 0};
         if (::poll(&ready, 1, 5000) != 1) ::_exit(static_cast<int>(Outcome::Failed));
         char byte;
-        ::_exit(static_cast<int>(::recv(fd, &byte, 1, 0) > 0 ? Outcome::Answered : Outcome::Refused));
+        ::_exit(
+            static_cast<int>(::recv(fd, &byte, 1, 0) > 0 ? Outcome::Answered : Outcome::Refused));
     }
     int status = 0;
     ::waitpid(child, &status, 0);
@@ -75,7 +77,8 @@ std::string request(int id, const std::string& method) {
 }
 
 bool serves(Daemon& daemon) {
-    return daemon.running() && IpcClient(daemon.socket()).call("status", nullptr, 10s).contains("database");
+    return daemon.running() &&
+           IpcClient(daemon.socket()).call("status", nullptr, 10s).contains("database");
 }
 
 // Lets `nobody` reach the socket: search permission on every directory above it and
@@ -135,7 +138,8 @@ TEST_CASE("200 concurrent clients each get the answer to every request they send
                         if (client.call("status", nullptr, 30s).contains("database")) ++answered;
                     } else {
                         try {
-                            client.call("profile.connect", {{"profile", "nobody-" + std::to_string(c)}}, 30s);
+                            client.call("profile.connect",
+                                        {{"profile", "nobody-" + std::to_string(c)}}, 30s);
                         } catch (const roost::ipc::IpcCallError& e) {
                             if (e.code() == roost::rpc_error::kNotFound) ++answered;
                         }
@@ -153,9 +157,10 @@ TEST_CASE("200 concurrent clients each get the answer to every request they send
     go = true;
     for (auto& client : clients) client.join();
     auto total = std::chrono::steady_clock::now() - start;
-    std::cout << "[figures] " << kClients << " clients x " << kRequests << " requests: "
-              << std::chrono::duration<double>(total).count() << " s, slowest answer "
-              << std::chrono::duration<double, std::milli>(worst).count() << " ms\n";
+    std::cout << "[figures] " << kClients << " clients x " << kRequests
+              << " requests: " << std::chrono::duration<double>(total).count()
+              << " s, slowest answer " << std::chrono::duration<double, std::milli>(worst).count()
+              << " ms\n";
     CHECK(failed == 0);
     CHECK(answered == kClients * kRequests);
     CHECK(serves(daemon));
@@ -199,11 +204,13 @@ TEST_CASE("garbage, half requests and clients that leave do not disturb the othe
     auto deep = std::string(400000, '[') + std::string(400000, ']');
     std::vector<std::pair<std::string, std::optional<int>>> hostile = {
         {std::string("\xff\xfe") + '\0' + "garbage\n", -32700},  // not UTF-8, a NUL inside
-        {deep + "\n", -32600},                             // 400,000 nested arrays
+        {deep + "\n", -32600},                                   // 400,000 nested arrays
         {"{\"jsonrpc\":\"2.0\",\"id\":{\"x\":1},\"method\":\"status\"}\n", -32600},  // id an object
         {"{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"status\",\"params\":3}\n", -32600},
-        {"{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"rpc.subscribe\",\"params\":{\"topics\":[1]}}\n", -32602},
-        {"[" + std::string(kStatus) + "]\n", -32600},    // a batch
+        {"{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"rpc.subscribe\",\"params\":{\"topics\":[1]}}"
+         "\n",
+         -32602},
+        {"[" + std::string(kStatus) + "]\n", -32600},  // a batch
         {"\"just a string\"\n", -32600},
         {"{\"jsonrpc\":\"2.0\",\"id\":1e999,\"method\":\"status\"}\n", -32700},  // out of range
     };

@@ -2,18 +2,18 @@
 // bytes through tests/support/RawXmppClient) is answered by Roost, from the server and
 // from the cache, exactly as the server holds it; a post published through Roost reaches
 // the server exactly as given. Equality is canonical (tests/support/CanonicalXml).
-#include <doctest/doctest.h>
-
-#include <nlohmann/json.hpp>
-#include <string>
-#include <vector>
-
 #include "tests/support/CacheFixture.hpp"
 #include "tests/support/CanonicalXml.hpp"
 #include "tests/support/EjabberdServer.hpp"
 #include "tests/support/ProsodyServer.hpp"
 #include "tests/support/RawXmppClient.hpp"
 #include "tests/support/ThirdPartyPost.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
 
 using namespace roost::test;
 using nlohmann::json;
@@ -39,7 +39,8 @@ std::string get_stanza(const std::string& id, const std::string& service, const 
 // The canonical payload of `item` in a `roost --json pubsub get` answer.
 std::string payload_in(const json& answer, const std::string& item) {
     for (const auto& entry : answer["items"])
-        if (entry["id"] == item) return canonical_payloads(entry["xml"].get<std::string>()).at(item);
+        if (entry["id"] == item)
+            return canonical_payloads(entry["xml"].get<std::string>()).at(item);
     FAIL("no item " << item << " in " << answer.dump());
     return {};
 }
@@ -103,9 +104,9 @@ void check_fidelity() {
     }
 
     // Through Roost to the server: it holds the same as when a third-party client sent it.
-    auto published = f.daemon->roost({"--json", "pubsub", "publish", "--service", f.service,
-                                      "--node", kNode, "--item", "p2", "--profile", "alice",
-                                      kThirdPartyPost});
+    auto published =
+        f.daemon->roost({"--json", "pubsub", "publish", "--service", f.service, "--node", kNode,
+                         "--item", "p2", "--profile", "alice", kThirdPartyPost});
     INFO(published.err);
     REQUIRE(published.exit_code == 0);
     CHECK(held_by_server("p2") == held);

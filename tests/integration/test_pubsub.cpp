@@ -44,8 +44,9 @@ struct Fixture {
     Fixture() {
         std::filesystem::copy_file(build_dir() / "tests" / "plugins" / "pubsub_events.so",
                                    plugin_dir / "pubsub_events.so");
-        daemon = std::make_unique<Daemon>("plugin_dirs = [\"" + plugin_dir.path().string() + "\"]\n" +
-                                          profile_toml(server, "alice") + profile_toml(server, "bob"));
+        daemon =
+            std::make_unique<Daemon>("plugin_dirs = [\"" + plugin_dir.path().string() + "\"]\n" +
+                                     profile_toml(server, "alice") + profile_toml(server, "bob"));
         ipc = std::make_unique<IpcClient>(daemon->socket());
         wait_until_connected();
     }
@@ -79,15 +80,17 @@ struct Fixture {
         for (int n = from; n < to; ++n) {
             json publish = target("alice", node);
             publish["item"] = item_id(n);
-            publish["payload"] = "<entry xmlns='urn:roost:test'><n>" + std::to_string(n) + "</n></entry>";
+            publish["payload"] =
+                "<entry xmlns='urn:roost:test'><n>" + std::to_string(n) + "</n></entry>";
             REQUIRE(call("pubsub.publish", publish)["item"] == item_id(n));
         }
     }
 
     // `roost --json pubsub get ...` as bob; the exit code and what it printed.
     std::pair<int, json> cli_get(const std::string& node, std::vector<std::string> more = {}) {
-        std::vector<std::string> args{"--json", "pubsub", "get", "--profile", "bob", "--service",
-                                      server.pubsub_service(), "--node", node};
+        std::vector<std::string> args{
+            "--json", "pubsub", "get", "--profile", "bob", "--service", server.pubsub_service(),
+            "--node", node};
         args.insert(args.end(), more.begin(), more.end());
         auto result = daemon->roost(args);
         INFO(result.err);
@@ -107,7 +110,9 @@ std::vector<std::string> ids_of(const json& items) {
     return ids;
 }
 
-std::set<std::string> as_set(const std::vector<std::string>& ids) { return {ids.begin(), ids.end()}; }
+std::set<std::string> as_set(const std::vector<std::string>& ids) {
+    return {ids.begin(), ids.end()};
+}
 
 std::vector<std::string> all_ids(int count = kItemCount) {
     std::vector<std::string> ids;

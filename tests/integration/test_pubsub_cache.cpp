@@ -1,16 +1,16 @@
 // The pubsub_cache plugin through a real roostd (xep_0060, xep_0277, pubsub_cache)
 // against a real Prosody: sync on first read, answers from the cache equal to the
 // server's, events, search, purge and reset.
+#include "tests/support/CacheFixture.hpp"
+#include "tests/support/ProsodyServer.hpp"
+
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <set>
-
-#include "tests/support/CacheFixture.hpp"
-#include "tests/support/ProsodyServer.hpp"
 
 using namespace roost::test;
 using namespace std::chrono_literals;

@@ -22,7 +22,8 @@ fs::path copy_migrations(const TempDir& dir) {
     fs::path target = dir / "migrations";
     fs::create_directories(target);
     for (const auto& entry : fs::directory_iterator(source_dir() / "migrations"))
-        if (entry.path().extension() == ".sql") fs::copy_file(entry.path(), target / entry.path().filename());
+        if (entry.path().extension() == ".sql")
+            fs::copy_file(entry.path(), target / entry.path().filename());
     return target;
 }
 
@@ -82,11 +83,13 @@ TEST_CASE("upgrade backs up an existing database and says where") {
     TempDir dir;
     fs::path migrations = copy_migrations(dir);
     std::string db = (dir / "roost.db").string();
-    REQUIRE(migrate({"--db", db, "--migrations-dir", migrations.string(), "upgrade"}).exit_code == 0);
+    REQUIRE(migrate({"--db", db, "--migrations-dir", migrations.string(), "upgrade"}).exit_code ==
+            0);
     add_migration(migrations, "tags", "CREATE TABLE tags (name TEXT);", "DROP TABLE tags;");
     auto r = migrate({"--db", db, "--migrations-dir", migrations.string(), "upgrade"});
     CHECK(r.exit_code == 0);
-    CHECK(r.out.find("backup: " + db + ".backup-v" + std::to_string(kLatest) + "-") != std::string::npos);
+    CHECK(r.out.find("backup: " + db + ".backup-v" + std::to_string(kLatest) + "-") !=
+          std::string::npos);
     CHECK(count_backups(dir) == 1);
 }
 
@@ -103,10 +106,11 @@ TEST_CASE("a broken migration fails with exit 1 and leaves the file as it was") 
     TempDir dir;
     fs::path migrations = copy_migrations(dir);
     std::string db = (dir / "roost.db").string();
-    REQUIRE(migrate({"--db", db, "--migrations-dir", migrations.string(), "upgrade"}).exit_code == 0);
-    std::string broken = add_migration(migrations, "broken",
-                                       "CREATE TABLE half_done (x); ALTER TABLE missing ADD COLUMN y;",
-                                       "DROP TABLE half_done;");
+    REQUIRE(migrate({"--db", db, "--migrations-dir", migrations.string(), "upgrade"}).exit_code ==
+            0);
+    std::string broken = add_migration(
+        migrations, "broken", "CREATE TABLE half_done (x); ALTER TABLE missing ADD COLUMN y;",
+        "DROP TABLE half_done;");
     {
         roost::storage::Database before(db);  // checkpoint, so the file holds everything
         before.sqlite().exec("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -129,7 +133,8 @@ TEST_CASE("a database newer than this roost-migrate is refused with exit 4") {
     fs::path migrations = copy_migrations(dir);
     std::string db = (dir / "roost.db").string();
     add_migration(migrations, "future", "CREATE TABLE future (x);", "DROP TABLE future;");
-    REQUIRE(migrate({"--db", db, "--migrations-dir", migrations.string(), "upgrade"}).exit_code == 0);
+    REQUIRE(migrate({"--db", db, "--migrations-dir", migrations.string(), "upgrade"}).exit_code ==
+            0);
     auto r = migrate({"--db", db, "upgrade"});  // the built-in migrations stop before it
     CHECK(r.exit_code == 4);
     CHECK(r.err.find("run a newer Roost") != std::string::npos);
@@ -140,7 +145,8 @@ TEST_CASE("an edited applied migration is refused with exit 4") {
     TempDir dir;
     fs::path migrations = copy_migrations(dir);
     std::string db = (dir / "roost.db").string();
-    REQUIRE(migrate({"--db", db, "--migrations-dir", migrations.string(), "upgrade"}).exit_code == 0);
+    REQUIRE(migrate({"--db", db, "--migrations-dir", migrations.string(), "upgrade"}).exit_code ==
+            0);
     write_file(migrations / "0001_initial.up.sql",
                read_file(migrations / "0001_initial.up.sql") + "\nCREATE TABLE sneaky (x);\n");
     auto r = migrate({"--db", db, "--migrations-dir", migrations.string(), "check"});
@@ -184,7 +190,8 @@ TEST_CASE("new writes the next numbered pair of files") {
 TEST_CASE("check finds a schema.sql that drifted from the migrations") {
     TempDir dir;
     fs::path schema = dir / "schema.sql";
-    write_file(schema, read_file(source_dir() / "schema" / "schema.sql") + "CREATE TABLE extra (x);\n");
+    write_file(schema,
+               read_file(source_dir() / "schema" / "schema.sql") + "CREATE TABLE extra (x);\n");
     auto r = migrate({"--db", (dir / "roost.db").string(), "check", "--schema", schema.string()});
     CHECK(r.exit_code == 5);
     CHECK(r.err.find("differs from the result of all migrations") != std::string::npos);

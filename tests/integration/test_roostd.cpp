@@ -3,12 +3,13 @@
 #include "src/storage/MigrationSet.hpp"
 #include "tests/support/Daemon.hpp"
 
-#include <doctest/doctest.h>
-#include <nlohmann/json.hpp>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <cstring>
 
@@ -38,7 +39,9 @@ std::string raw_exchange(const std::filesystem::path& socket_path, const std::st
     return answer;
 }
 
-int error_code(const std::string& answer) { return json::parse(answer)["error"]["code"].get<int>(); }
+int error_code(const std::string& answer) {
+    return json::parse(answer)["error"]["code"].get<int>();
+}
 
 }  // namespace
 
@@ -78,14 +81,16 @@ TEST_CASE("bad requests get JSON-RPC errors and the daemon keeps answering") {
     CHECK(error_code(raw_exchange(daemon.socket(), "{not json\n")) == -32700);
     CHECK(error_code(raw_exchange(daemon.socket(), "{\"jsonrpc\":\"2.0\",\"id\":1}\n")) == -32600);
     CHECK(error_code(raw_exchange(daemon.socket(),
-                                  "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"no.such\"}\n")) == -32601);
+                                  "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"no.such\"}\n")) ==
+          -32601);
     CHECK(error_code(raw_exchange(daemon.socket(),
                                   "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"profile.connect\","
                                   "\"params\":{\"profile\":42}}\n")) == -32602);
     std::string huge = "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"status\",\"params\":[\"" +
                        std::string(2 * 1024 * 1024, 'x') + "\"]}\n";
     CHECK(error_code(raw_exchange(daemon.socket(), huge)) == -32600);
-    raw_exchange(daemon.socket(), "{\"jsonrpc\":\"2.0\",\"id\":5,\"meth", false);  // leaves mid-request
+    raw_exchange(daemon.socket(), "{\"jsonrpc\":\"2.0\",\"id\":5,\"meth",
+                 false);  // leaves mid-request
     auto r = daemon.roost({"--json", "status"});
     CHECK(r.exit_code == 0);
     CHECK(daemon.running());

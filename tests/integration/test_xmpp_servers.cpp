@@ -228,9 +228,8 @@ TEST_CASE(
     CHECK_FALSE(fs::exists(dir));
 }
 
-TEST_CASE(
-    "ejabberd offers stream features on loopback only, knows its accounts, restarts, leaves "
-    "nothing") {
+TEST_CASE("ejabberd offers stream features on loopback only, knows its accounts, restarts, leaves "
+          "nothing") {
     std::vector<pid_t> pids;
     int port = 0;
     fs::path dir;

@@ -36,11 +36,11 @@ public:
         host_ = &host;
         for (const char* point : {pubsub::kEventItems, pubsub::kEventRetract, pubsub::kEventPurge,
                                   pubsub::kEventDelete, pubsub::kEventConfiguration})
-            ids_.push_back(host.triggers().add(point, [this, point](TriggerContext& context,
-                                                                    const TriggerResume&) {
-                host_->ipc().notify(kTopic, describe(point, context));
-                return TriggerDecision::Continue;
-            }));
+            ids_.push_back(host.triggers().add(
+                point, [this, point](TriggerContext& context, const TriggerResume&) {
+                    host_->ipc().notify(kTopic, describe(point, context));
+                    return TriggerDecision::Continue;
+                }));
     }
 
     void stop() override {

@@ -1,10 +1,10 @@
 // CacheBackend: loading the built plugins over a FakeXmpp.
 #include "tests/support/CacheBackend.hpp"
 
-#include <doctest/doctest.h>
-
 #include "src/core/PluginHost.hpp"
 #include "tests/support/PubsubStanzas.hpp"
+
+#include <doctest/doctest.h>
 
 namespace roost::test {
 
@@ -79,7 +79,8 @@ void answer_subscribe(FakeClient& client, const std::string& node) {
     SentIq iq = client.next_iq("subscribe");
     REQUIRE(iq.node() == node);
     client.answer(iq, "<pubsub xmlns='http://jabber.org/protocol/pubsub'><subscription node='" +
-                          node + "' jid='" + client.bare_jid() + "' subscription='subscribed'/>"
+                          node + "' jid='" + client.bare_jid() +
+                          "' subscription='subscribed'/>"
                           "</pubsub>");
 }
 

@@ -37,8 +37,8 @@ public:
     void settle();
     // A read of `node` at kService as a client asks for it (through the cache's hook).
     // The answer lands in the returned slot.
-    std::shared_ptr<std::optional<pubsub::GetItemsAnswer>> read(const std::string& node,
-                                                                 pubsub::GetItemsRequest request = {});
+    std::shared_ptr<std::optional<pubsub::GetItemsAnswer>> read(
+        const std::string& node, pubsub::GetItemsRequest request = {});
     // `pubsub.cache.sync` of `node` at kService.
     std::shared_ptr<RecordedReply> sync(const std::string& node);
     // sync(), with its subscription answered.
@@ -61,6 +61,7 @@ inline constexpr const char* kRsmFeature = "http://jabber.org/protocol/pubsub#rs
 void answer_subscribe(FakeClient& client, const std::string& node);
 // Takes the next items request, answering first the disco#info that asks whether the
 // service pages, if that is what `client` sent last (with `features`).
-SentIq next_items_request(FakeClient& client, const std::vector<std::string>& features = {kRsmFeature});
+SentIq next_items_request(FakeClient& client,
+                          const std::vector<std::string>& features = {kRsmFeature});
 
 }  // namespace roost::test

@@ -2,18 +2,19 @@
 // Atom posts, reading nodes through the cache or the server, and each node's cache state.
 #pragma once
 
+#include "src/ipc/IpcClient.hpp"
+#include "tests/support/Daemon.hpp"
+#include "tests/support/TimeScale.hpp"
+
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <cstdio>
 #include <functional>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "src/ipc/IpcClient.hpp"
-#include "tests/support/Daemon.hpp"
-#include "tests/support/TimeScale.hpp"
 
 namespace roost::test {
 
@@ -60,7 +61,7 @@ inline std::string atom_post(int n) {
 }
 
 class CacheClient {
-  public:
+public:
     explicit CacheClient(const Daemon& daemon) : ipc_(daemon.socket()) {}
 
     nlohmann::json call(const std::string& method, nlohmann::json params) {
@@ -124,7 +125,7 @@ class CacheClient {
         }
     }
 
-  private:
+private:
     ipc::IpcClient ipc_;
 };
 

@@ -2,17 +2,17 @@
 // with alice and bob, a roostd with both profiles, and a CacheClient connected to it.
 #pragma once
 
-#include <doctest/doctest.h>
-
-#include <memory>
-#include <nlohmann/json.hpp>
-#include <string>
-#include <utility>
-#include <vector>
-
 #include "tests/support/CacheClient.hpp"
 #include "tests/support/Daemon.hpp"
 #include "tests/support/XmppServer.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace roost::test {
 

@@ -81,7 +81,8 @@ struct Canonicaliser {
             payloads[id];  // "" until a payload shows
         }
         out += "<" + element;
-        for (const auto& [key, value] : sorted) out += " " + key + "=\"" + escaped(value, true) + "\"";
+        for (const auto& [key, value] : sorted)
+            out += " " + key + "=\"" + escaped(value, true) + "\"";
         out += ">";
         open.push_back(std::move(entry));
     }

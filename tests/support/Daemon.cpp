@@ -23,8 +23,9 @@ std::string binary(const char* relative) { return (build_dir() / relative).strin
 std::string profile_toml(const XmppServer& server, const std::string& user) {
     const auto& account = server.account(user);
     return "[profiles." + user + "]\njid = \"" + account.jid + "\"\npassword = \"" +
-           account.password + "\"\nhost = \"127.0.0.1\"\nport = " +
-           std::to_string(server.client_port()) + "\nallow_plaintext = true\n";
+           account.password +
+           "\"\nhost = \"127.0.0.1\"\nport = " + std::to_string(server.client_port()) +
+           "\nallow_plaintext = true\n";
 }
 
 Daemon::Daemon(const std::string& config) {

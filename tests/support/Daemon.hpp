@@ -47,7 +47,7 @@ public:
     // while it was stopped, say) and waits for its socket as the constructor does.
     void restart();
     pid_t pid() const { return pid_; }  // roostd's while it runs, -1 otherwise
-    std::string log() const;  // what roostd printed
+    std::string log() const;            // what roostd printed
 
 private:
     pid_t start();

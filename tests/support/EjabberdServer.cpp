@@ -39,9 +39,8 @@ EjabberdServer::EjabberdServer(XmppServerOptions options)
         throw std::runtime_error("ejabberd is not installed: apt-get install ejabberd");
     passwd* me = ::getpwuid(::geteuid());
     if (!running_as_root() && !(me && std::string(me->pw_name) == server_user()))
-        throw std::runtime_error(
-            "EjabberdServer needs root or the ejabberd user: ejabberdctl "
-            "refuses anyone else");
+        throw std::runtime_error("EjabberdServer needs root or the ejabberd user: ejabberdctl "
+                                 "refuses anyone else");
     write_config();
     boot();
 }
@@ -54,9 +53,8 @@ void EjabberdServer::write_config() const {
     // when that shell dies (stop(), or a crashed test whose SIGKILL reaches only the shell).
     auto erl = dir() / "erl-with-pdeathsig";
     write_file(
-        erl,
-        "#!/bin/sh\n# Written by roost::test::EjabberdServer: the VM stops with its parent.\n"
-        "exec /usr/bin/setpriv --pdeathsig TERM -- /usr/bin/erl \"$@\"\n");
+        erl, "#!/bin/sh\n# Written by roost::test::EjabberdServer: the VM stops with its parent.\n"
+             "exec /usr/bin/setpriv --pdeathsig TERM -- /usr/bin/erl \"$@\"\n");
     std::filesystem::permissions(
         erl, std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
                  std::filesystem::perms::group_exec | std::filesystem::perms::others_read |

@@ -10,7 +10,7 @@
 namespace roost::test {
 
 class ExecImage {
-  public:
+public:
     // `overrides` (NAME=value) replace or add entries of this process's environment.
     ExecImage(std::vector<std::string> argv, const std::vector<std::string>& overrides);
     ExecImage(const ExecImage&) = delete;  // the pointers point into the strings
@@ -22,7 +22,7 @@ class ExecImage {
     // The same with overrides given as name -> value.
     ExecImage(std::vector<std::string> argv, const std::map<std::string, std::string>& overrides);
 
-  private:
+private:
     std::vector<std::string> argv_, env_;
     std::vector<char*> argv_pointers_, env_pointers_;
 };

@@ -37,7 +37,8 @@ void FakeClient::send_iq(std::string_view type, std::string_view to, std::string
                                              "not connected")});
         return;
     }
-    SentIq iq{tracker_.next_id(), std::string(type), std::string(to), request,
+    SentIq iq{tracker_.next_id(),   std::string(type),
+              std::string(to),      request,
               std::string(payload), std::make_shared<pugi::xml_document>()};
     if (!load_xml(*iq.document, payload))
         throw std::invalid_argument("a plugin sent a malformed IQ payload: " + iq.payload);
@@ -77,8 +78,7 @@ void FakeClient::answer(const SentIq& iq, std::string_view children) {
     resolve(xml + ">" + std::string(children) + "</iq>");
 }
 
-void FakeClient::answer_error(const SentIq& iq, std::string_view condition,
-                              std::string_view type) {
+void FakeClient::answer_error(const SentIq& iq, std::string_view condition, std::string_view type) {
     std::string xml = "<iq type='error' id='" + iq.id + "'";
     if (!iq.to.empty()) xml += " from='" + xmpp::xml_escape(iq.to) + "'";
     resolve(xml + "><error type='" + xmpp::xml_escape(type) + "'><" + std::string(condition) +

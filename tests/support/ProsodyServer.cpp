@@ -56,8 +56,8 @@ void ProsodyServer::write_config() const {
       << "Component " << quoted(pubsub_service()) << " \"pubsub\"\n"
       << "    pubsub_max_items = " << o.pubsub_max_items << "\n";
     if (o.pubsub_in_memory)  // memory storage keeps 1000 items unless told otherwise
-        c << "    storage = \"memory\"\n    storage_archive_item_limit = "
-          << o.pubsub_max_items << "\n";
+        c << "    storage = \"memory\"\n    storage_archive_item_limit = " << o.pubsub_max_items
+          << "\n";
     write_file(config_path(), c.str());
 }
 

@@ -33,18 +33,21 @@ void Publisher::wait_connected() {
 }
 
 void Publisher::create_node(const std::string& service, const std::string& node, int max_items) {
-    std::string payload =
-        std::string("<pubsub xmlns='") + kPubsubNs + "'><create node='" + xmpp::xml_escape(node) +
-        "'/><configure><x xmlns='jabber:x:data' type='submit'>"
-        "<field var='FORM_TYPE' type='hidden'><value>" + kPubsubNs + "#node_config</value></field>"
-        "<field var='pubsub#max_items'><value>" + std::to_string(max_items) +
-        "</value></field></x></configure></pubsub>";
+    std::string payload = std::string("<pubsub xmlns='") + kPubsubNs + "'><create node='" +
+                          xmpp::xml_escape(node) +
+                          "'/><configure><x xmlns='jabber:x:data' type='submit'>"
+                          "<field var='FORM_TYPE' type='hidden'><value>" +
+                          kPubsubNs +
+                          "#node_config</value></field>"
+                          "<field var='pubsub#max_items'><value>" +
+                          std::to_string(max_items) + "</value></field></x></configure></pubsub>";
     wait_connected();
     // Shared with the callback, which may outlive this call (no answer in time).
     auto answer = std::make_shared<std::optional<IqAnswer>>();
     connection_.send_iq("set", service, payload, "create " + node,
                         [answer](IqAnswer a) { *answer = std::move(a); });
-    if (!run_until(reactor_, [&] { return answer->has_value(); }, std::chrono::seconds(30)))
+    if (!run_until(
+            reactor_, [&] { return answer->has_value(); }, std::chrono::seconds(30)))
         throw std::runtime_error("create " + node + ": no answer");
     if (!(*answer)->ok()) throw std::runtime_error((*answer)->error->message());
 }
@@ -78,9 +81,9 @@ void Publisher::publish_all(const std::string& service, const std::string& node,
                                 });
         }
         if (reactor::Reactor::Clock::now() > deadline)
-            throw std::runtime_error("publishing to " + node + " took too long: " +
-                                     std::to_string(progress->answered) + " of " +
-                                     std::to_string(items.size()) + " answered");
+            throw std::runtime_error("publishing to " + node +
+                                     " took too long: " + std::to_string(progress->answered) +
+                                     " of " + std::to_string(items.size()) + " answered");
         reactor_.run_once(std::chrono::milliseconds(20));
     }
     if (!progress->failure.empty()) throw std::runtime_error(progress->failure);

@@ -23,8 +23,8 @@ std::string joined(const std::vector<std::string>& parts) {
 }  // namespace
 
 std::string item(const std::string& id, const std::string& text) {
-    return "<item id='" + xml_escape(id) + "'><note xmlns='urn:example:notes'>" +
-           xml_escape(text) + "</note></item>";
+    return "<item id='" + xml_escape(id) + "'><note xmlns='urn:example:notes'>" + xml_escape(text) +
+           "</note></item>";
 }
 
 std::vector<std::string> ids_numbered(const std::string& prefix, int first, int last) {
@@ -60,9 +60,10 @@ std::string disco_info(const std::vector<std::string>& features) {
     return out + "</query>";
 }
 
-std::string items_event(const std::string& service, const std::string& to,
-                        const std::string& node, const std::vector<std::string>& items) {
-    return event(service, to, "<items node='" + xml_escape(node) + "'>" + joined(items) + "</items>");
+std::string items_event(const std::string& service, const std::string& to, const std::string& node,
+                        const std::vector<std::string>& items) {
+    return event(service, to,
+                 "<items node='" + xml_escape(node) + "'>" + joined(items) + "</items>");
 }
 
 std::string retract_event(const std::string& service, const std::string& to,

@@ -29,12 +29,11 @@ std::string items(const std::string& node, const std::vector<std::string>& items
 std::string disco_info(const std::vector<std::string>& features);
 
 // <message/>s of pubsub#event from `service` to `to`.
-std::string items_event(const std::string& service, const std::string& to,
-                        const std::string& node, const std::vector<std::string>& items);
+std::string items_event(const std::string& service, const std::string& to, const std::string& node,
+                        const std::vector<std::string>& items);
 std::string retract_event(const std::string& service, const std::string& to,
                           const std::string& node, const std::vector<std::string>& ids);
-std::string purge_event(const std::string& service, const std::string& to,
-                        const std::string& node);
+std::string purge_event(const std::string& service, const std::string& to, const std::string& node);
 std::string delete_event(const std::string& service, const std::string& to,
                          const std::string& node);
 

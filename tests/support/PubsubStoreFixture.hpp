@@ -2,12 +2,12 @@
 // builders for the items and queries of the store's tests.
 #pragma once
 
+#include "src/storage/Migrator.hpp"
+#include "src/storage/SqlitePubsubStore.hpp"
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "src/storage/Migrator.hpp"
-#include "src/storage/SqlitePubsubStore.hpp"
 
 namespace roost::test::store {
 

@@ -8,8 +8,7 @@
 
 namespace roost::test {
 
-RawIpcClient::RawIpcClient(const std::filesystem::path& socket)
-    : fd_(ipc::connect_unix(socket)) {}
+RawIpcClient::RawIpcClient(const std::filesystem::path& socket) : fd_(ipc::connect_unix(socket)) {}
 
 bool RawIpcClient::send(const std::string& bytes) {
     std::size_t sent = 0;

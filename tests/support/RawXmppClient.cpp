@@ -72,7 +72,8 @@ bool RawXmppClient::log_in(const XmppAccount& account) {
 
 void RawXmppClient::bind(const std::string& resource) {
     request("bind", "<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
-                    "<resource>" + resource + "</resource></bind></iq>");
+                    "<resource>" +
+                        resource + "</resource></bind></iq>");
 }
 
 RawXmppClient::~RawXmppClient() {
@@ -138,8 +139,9 @@ void RawXmppClient::reset_parser() {
             // An empty-element tag's end event has no bytes of its own.
             long count = XML_GetCurrentByteCount(parser);
             long end = count > 0 ? XML_GetCurrentByteIndex(parser) + count : self->start_tag_end_;
-            self->current_.raw = self->bytes_.substr(static_cast<std::size_t>(self->stanza_start_),
-                                                     static_cast<std::size_t>(end - self->stanza_start_));
+            self->current_.raw =
+                self->bytes_.substr(static_cast<std::size_t>(self->stanza_start_),
+                                    static_cast<std::size_t>(end - self->stanza_start_));
             self->ready_.push_back(std::move(self->current_));
         });
 }

@@ -17,7 +17,7 @@ struct XML_ParserStruct;
 namespace roost::test {
 
 class RawXmppClient {
-  public:
+public:
     // Connects; throws std::runtime_error when it cannot.
     explicit RawXmppClient(const XmppServer& server);
     // Connects, logs in as `user` and binds `resource`; throws when it cannot.
@@ -43,7 +43,7 @@ class RawXmppClient {
         std::string name, id, type, raw;
     };
 
-  private:
+private:
     void send(std::string_view bytes);
     Received next(std::chrono::steady_clock::time_point deadline);
     void reset_parser();

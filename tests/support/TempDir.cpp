@@ -34,7 +34,8 @@ std::string read_file(const std::filesystem::path& path) {
 
 static std::filesystem::path from_env(const char* variable) {
     const char* value = std::getenv(variable);
-    if (!value) throw std::runtime_error(std::string(variable) + " is not set: run through meson test");
+    if (!value)
+        throw std::runtime_error(std::string(variable) + " is not set: run through meson test");
     return value;
 }
 

@@ -157,7 +157,8 @@ pasword = "x"
             .find(":1:1: unknown key 'plugin_dir' at the top level; did you mean 'plugin_dirs'?") !=
         std::string::npos);
     CHECK(load_error("[profiles.p]\njid = \"a@b.org\"\npassword_command = [\"x\"]\nhots = \"h\"\n")
-              .find("unknown key 'hots' in [profiles.p]; did you mean 'host'?") != std::string::npos);
+              .find("unknown key 'hots' in [profiles.p]; did you mean 'host'?") !=
+          std::string::npos);
     CHECK(load_error("zzzzzz = 1\n").find("did you mean") == std::string::npos);
 }
 

@@ -1,6 +1,6 @@
 #include "src/core/PluginHost.hpp"
-#include "tests/support/TempDir.hpp"
 #include "tests/support/RunUntil.hpp"
+#include "tests/support/TempDir.hpp"
 #include "tests/support/TestHost.hpp"
 
 #include <doctest/doctest.h>

@@ -4,11 +4,12 @@
 #include "tests/support/RawIpcClient.hpp"
 #include "tests/support/TempDir.hpp"
 
-#include <doctest/doctest.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+#include <doctest/doctest.h>
 
 #include <atomic>
 #include <cstring>
@@ -273,7 +274,7 @@ TEST_CASE("the socket directory is 0700, the socket 0600, and the socket goes wi
     {
         Daemon daemon(socket);
         CHECK(fs::status(dir / "run").permissions() == fs::perms::owner_all);
-        struct stat info{};
+        struct stat info {};
         REQUIRE(::stat(socket.c_str(), &info) == 0);
         CHECK(S_ISSOCK(info.st_mode));
         CHECK((info.st_mode & 0777) == 0600);

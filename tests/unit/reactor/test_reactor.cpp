@@ -1,9 +1,10 @@
 #include "src/reactor/Reactor.hpp"
 
-#include <doctest/doctest.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
+
+#include <doctest/doctest.h>
 
 #include <atomic>
 #include <thread>

@@ -13,8 +13,7 @@ TEST_CASE("a new database file is created in WAL mode with foreign keys on") {
     CHECK(std::filesystem::exists(dir / "roost.db"));
     CHECK(db.sqlite().execAndGet("PRAGMA journal_mode").getString() == "wal");
     CHECK(db.sqlite().execAndGet("PRAGMA foreign_keys").getInt() == 1);
-    CHECK(db.sqlite().execAndGet("PRAGMA busy_timeout").getInt() ==
-          Database::kBusyTimeout.count());
+    CHECK(db.sqlite().execAndGet("PRAGMA busy_timeout").getInt() == Database::kBusyTimeout.count());
 }
 
 TEST_CASE("a file that is not a database is refused and left untouched") {

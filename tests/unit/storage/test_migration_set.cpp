@@ -8,8 +8,10 @@ using namespace roost::storage;
 
 TEST_CASE("migration files pair up by number, in order") {
     std::vector<MigrationFile> files = {
-        {"0002_two.down.sql", "d2"}, {"0001_one.up.sql", "u1"},
-        {"0002_two.up.sql", "u2"},   {"0001_one.down.sql", "d1"},
+        {"0002_two.down.sql", "d2"},
+        {"0001_one.up.sql", "u1"},
+        {"0002_two.up.sql", "u2"},
+        {"0001_one.down.sql", "d1"},
     };
     auto set = MigrationSet::from_files(files);
     REQUIRE(set.latest_version() == 2);
@@ -22,8 +24,10 @@ TEST_CASE("migration files pair up by number, in order") {
 
 TEST_CASE("a gap in the numbering is refused") {
     std::vector<MigrationFile> files = {
-        {"0001_one.up.sql", "u"}, {"0001_one.down.sql", "d"},
-        {"0003_three.up.sql", "u"}, {"0003_three.down.sql", "d"},
+        {"0001_one.up.sql", "u"},
+        {"0001_one.down.sql", "d"},
+        {"0003_three.up.sql", "u"},
+        {"0003_three.down.sql", "d"},
     };
     CHECK_THROWS_WITH_AS(MigrationSet::from_files(files),
                          doctest::Contains("migration 2 is missing"), MigrationError);

@@ -24,7 +24,8 @@ std::string dump(Database& db) {
         auto rows = db.prepare("SELECT * FROM \"" + name + "\"");
         while (rows.executeStep()) {
             out += name + ":";
-            for (int i = 0; i < rows.getColumnCount(); ++i) out += rows.getColumn(i).getString() + "|";
+            for (int i = 0; i < rows.getColumnCount(); ++i)
+                out += rows.getColumn(i).getString() + "|";
             out += "\n";
         }
     }
@@ -93,9 +94,8 @@ TEST_CASE("upgrade --to stops at the version asked for and records each step") {
 
 TEST_CASE("a failing migration leaves the database exactly as it was") {
     std::vector<MigrationFile> files = kThree;
-    files.push_back({"0004_broken.up.sql",
-                     "CREATE TABLE d (w INTEGER); INSERT INTO a VALUES (1); "
-                     "INSERT INTO no_such_table VALUES (1);"});
+    files.push_back({"0004_broken.up.sql", "CREATE TABLE d (w INTEGER); INSERT INTO a VALUES (1); "
+                                           "INSERT INTO no_such_table VALUES (1);"});
     files.push_back({"0004_broken.down.sql", "DROP TABLE d;"});
     auto migrations = MigrationSet::from_files(files);
     TempDir dir;
@@ -172,7 +172,8 @@ TEST_CASE("the full-text index follows item inserts, updates and deletes") {
             "INSERT INTO pubsub_items (node_id, item_id, raw_xml, search_text, created, updated)"
             " VALUES (1, 'i1', '<entry><title>markup</title></entry>', 'roosting birds', 1, 1);");
     auto hits = [&](const std::string& query) {
-        auto st = db.prepare("SELECT count(*) FROM pubsub_items_fts WHERE pubsub_items_fts MATCH ?");
+        auto st =
+            db.prepare("SELECT count(*) FROM pubsub_items_fts WHERE pubsub_items_fts MATCH ?");
         st.bind(1, query);
         st.executeStep();
         return st.getColumn(0).getInt();

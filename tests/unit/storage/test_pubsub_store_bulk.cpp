@@ -79,7 +79,8 @@ TEST_CASE("a page's changed texts are found by full-text search, the old ones no
 TEST_CASE("full-text search in update order returns the page that reading every match does") {
     Cache cache;
     std::mt19937 random(7);
-    const std::vector<NodeKey> nodes{kBlog, {"alice", "pubsub.other", "news"},
+    const std::vector<NodeKey> nodes{kBlog,
+                                     {"alice", "pubsub.other", "news"},
                                      {"bob", "pubsub.example", "urn:xmpp:microblog:0"}};
     // 3,000 items over three nodes and two profiles, update times not in id order.
     for (int page = 0; page < 6; ++page) {

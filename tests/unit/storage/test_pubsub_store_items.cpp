@@ -1,12 +1,12 @@
 // The pubsub store's items: idempotent upserts, reads of the stored XML, XEP-0059
 // paging, max_items, ids, the server's order, trimming and deletion, node state.
+#include "tests/support/PubsubStoreFixture.hpp"
+
 #include <doctest/doctest.h>
 
 #include <chrono>
 #include <string>
 #include <vector>
-
-#include "tests/support/PubsubStoreFixture.hpp"
 
 using namespace roost::test::store;
 

@@ -1,11 +1,11 @@
 // The pubsub store's maintenance: listing nodes, profiles kept apart, purge, reset
 // and stats.
+#include "tests/support/PubsubStoreFixture.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
-
-#include "tests/support/PubsubStoreFixture.hpp"
 
 using namespace roost::test::store;
 

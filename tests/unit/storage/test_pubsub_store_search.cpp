@@ -1,12 +1,12 @@
 // The pubsub store's search: fields compared by type, dates as instants, full-text over
 // parsed text only (and what it makes of unicode), items without parsed data, ordering,
 // paging, limits, errors and injections.
+#include "tests/support/PubsubStoreFixture.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
-
-#include "tests/support/PubsubStoreFixture.hpp"
 
 using namespace roost::test::store;
 
@@ -213,8 +213,8 @@ namespace {
 // Published dates as feeds write them: offsets, fractions, and values that are no date.
 Cache& with_dates(Cache& cache) {
     std::vector<StoredItem> posts{
-        item("d1", 1, {{"published", "2026-06-01T13:30:00+02:00"}}),    // 11:30Z
-        item("d2", 2, {{"published", "2026-06-01T11:00:00-03:00"}}),    // 14:00Z
+        item("d1", 1, {{"published", "2026-06-01T13:30:00+02:00"}}),  // 11:30Z
+        item("d2", 2, {{"published", "2026-06-01T11:00:00-03:00"}}),  // 14:00Z
         item("d3", 3, {{"published", "2026-06-01T12:00:00.500Z"}}),
         item("d4", 4, {{"published", "2026-06-01T12:00:00Z"}}),
         item("d5", 5, {{"published", "2026-06-01T12:00:00.000999Z"}}),  // 12:00:00.000Z

@@ -62,9 +62,9 @@ TEST_CASE("a date alone is a valid date with no instant") {
 }
 
 TEST_CASE("text that does not begin like a date is text, without a mistake") {
-    for (const char* text : {"", "soon", "2024", "2024-1-1", "2024-01-1", "20240101T120000Z",
-                             "2024-01-01-release", "2024-01-01 notes", "2024-01-01 ",
-                             "2024/01/01", "12:00:00Z", "-2024-01-01"}) {
+    for (const char* text :
+         {"", "soon", "2024", "2024-1-1", "2024-01-1", "20240101T120000Z", "2024-01-01-release",
+          "2024-01-01 notes", "2024-01-01 ", "2024/01/01", "12:00:00Z", "-2024-01-01"}) {
         INFO(text);
         CHECK(read_date(text).kind == Kind::Text);
         CHECK_FALSE(date_time_ms(text));
@@ -86,8 +86,7 @@ TEST_CASE("a date that is wrong says what is wrong") {
     CHECK(problem_of("2026-06-01T12:00:61Z") == "the seconds must be 00 to 60");
     CHECK(problem_of("2026-06-01T12:00:00.Z") ==
           "a '.' after the seconds must be followed by digits");
-    CHECK(problem_of("2026-06-01T12:00:00") ==
-          "no time zone: end with Z or with +hh:mm / -hh:mm");
+    CHECK(problem_of("2026-06-01T12:00:00") == "no time zone: end with Z or with +hh:mm / -hh:mm");
     CHECK(problem_of("2026-06-01T12:00:00.5") ==
           "no time zone: end with Z or with +hh:mm / -hh:mm");
     CHECK(problem_of("2026-06-01T12:00:00+0200") == "the time zone must be Z, +hh:mm or -hh:mm");

@@ -7,10 +7,10 @@
 #include <variant>
 
 using namespace roost::pubsub;
+using nlohmann::json;
 using roost::storage::fts_match;
 using roost::storage::json_path;
 using roost::storage::parse_search_query;
-using nlohmann::json;
 
 namespace {
 

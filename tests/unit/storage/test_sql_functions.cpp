@@ -38,12 +38,12 @@ TEST_CASE("rfc3339_ms is deterministic, so an index on an expression may use it"
     db.exec(R"(INSERT INTO t VALUES ('{"published":"2026-06-01T11:00:00-03:00"}'), )"
             R"(('{"published":"2026-06-01T13:30:00+02:00"}'), ('{"published":"soon"}'))");
     // The plan's detail column names the index it searches.
-    auto detail = db.prepare(
-        "EXPLAIN QUERY PLAN SELECT doc FROM t WHERE "
-        "rfc3339_ms(json_extract(doc, '$.published')) > 1780315200000");
+    auto detail = db.prepare("EXPLAIN QUERY PLAN SELECT doc FROM t WHERE "
+                             "rfc3339_ms(json_extract(doc, '$.published')) > 1780315200000");
     REQUIRE(detail.executeStep());
     CHECK(detail.getColumn(3).getString().find("t_published") != std::string::npos);
-    CHECK(db.sqlite().execAndGet("SELECT count(*) FROM t WHERE "
-                                 "rfc3339_ms(json_extract(doc, '$.published')) > 1780315200000")
+    CHECK(db.sqlite()
+              .execAndGet("SELECT count(*) FROM t WHERE "
+                          "rfc3339_ms(json_extract(doc, '$.published')) > 1780315200000")
               .getInt() == 1);
 }

@@ -1,10 +1,10 @@
 // Stanza: what libstrophe parses reaches Roost whole (with the mend of
 // src/xmpp/NamespacedAttributes for namespaced attributes), as a document and as the
 // text Roost sends; equality is canonical (tests/support/CanonicalXml, read with expat).
+#include "roost/Xml.hpp"
 #include "src/reactor/Reactor.hpp"
 #include "src/xmpp/Stanza.hpp"
 #include "src/xmpp/XmppContext.hpp"
-#include "roost/Xml.hpp"
 #include "tests/support/CanonicalXml.hpp"
 #include "tests/support/ThirdPartyPost.hpp"
 
@@ -29,7 +29,8 @@ struct Context {
 
 std::string wrapped(const std::string& payload) {
     return "<iq type='result' id='1'><pubsub xmlns='http://jabber.org/protocol/pubsub'>"
-           "<items node='n'><item id='p1'>" + payload + "</item></items></pubsub></iq>";
+           "<items node='n'><item id='p1'>" +
+           payload + "</item></items></pubsub></iq>";
 }
 
 }  // namespace
@@ -46,8 +47,7 @@ TEST_CASE("a parsed stanza keeps namespaced attributes, whitespace, entities and
 TEST_CASE("an item taken out of an answer is the payload the server sent") {
     Context context;
     auto document = context.parse(wrapped(kThirdPartyPost)).to_document();
-    pugi::xml_node item =
-        document->document_element().child("pubsub").child("items").child("item");
+    pugi::xml_node item = document->document_element().child("pubsub").child("items").child("item");
     auto stored = canonical_payloads(to_xml(item));
     CHECK(stored.at("p1") == canonical_payloads(wrapped(kThirdPartyPost)).at("p1"));
     CHECK(stored.at("p1").find("strong> <") != std::string::npos);  // the space between
@@ -56,11 +56,12 @@ TEST_CASE("an item taken out of an answer is the payload the server sent") {
 TEST_CASE("the text sent for a stanza is the stanza, in the stream's namespace") {
     Context context;
     std::string sent = context.parse(wrapped(kThirdPartyPost)).to_xml();
-    CHECK(canonical_payloads(sent).at("p1") == canonical_payloads(wrapped(kThirdPartyPost)).at("p1"));
+    CHECK(canonical_payloads(sent).at("p1") ==
+          canonical_payloads(wrapped(kThirdPartyPost)).at("p1"));
     CHECK(sent.find("line&#10;two") != std::string::npos);  // not a raw newline: kept
     CHECK(sent.find("&#13;") != std::string::npos);
-    std::string simple = context.parse("<iq type='get' id='2'><ping xmlns='urn:xmpp:ping'/></iq>")
-                             .to_xml();
+    std::string simple =
+        context.parse("<iq type='get' id='2'><ping xmlns='urn:xmpp:ping'/></iq>").to_xml();
     CHECK(simple.find("<iq ") == 0);
     CHECK(simple.find("xmlns=\"\"") == std::string::npos);
 }

@@ -1,11 +1,11 @@
 // The pubsub_cache plugin's decisions, with the test playing the server (FakeXmpp):
 // reads answered from the cache or by one fetch, errors per condition, retries with
 // backoff, and what a reconnect syncs again.
-#include <doctest/doctest.h>
-
 #include "tests/support/CacheBackend.hpp"
 #include "tests/support/PubsubStanzas.hpp"
 #include "tests/support/RunUntil.hpp"
+
+#include <doctest/doctest.h>
 
 #include <chrono>
 #include <set>
@@ -19,14 +19,15 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 // A whole sync of `node` holding `ids`, the server paging.
-void complete_sync(CacheBackend& cache, const std::string& node, const std::vector<std::string>& ids) {
+void complete_sync(CacheBackend& cache, const std::string& node,
+                   const std::vector<std::string>& ids) {
     FakeClient& alice = *cache.alice;
     answer_subscribe(alice, node);
     std::vector<std::string> items;
     for (const auto& id : ids) items.push_back(st::item(id));
-    alice.answer(next_items_request(alice),
-                 st::items(node, items,
-                           st::Rsm{ids.front(), 0, ids.back(), static_cast<int>(ids.size())}));
+    alice.answer(
+        next_items_request(alice),
+        st::items(node, items, st::Rsm{ids.front(), 0, ids.back(), static_cast<int>(ids.size())}));
     cache.settle();
 }
 

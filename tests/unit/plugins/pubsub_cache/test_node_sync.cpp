@@ -1,10 +1,10 @@
 // One node's sync through the real xep_0060 and pubsub_cache plugins, with the test
 // playing the server (FakeXmpp): pages, servers that do not page, events that come
 // meanwhile, the server's order, the cap.
-#include <doctest/doctest.h>
-
 #include "tests/support/CacheBackend.hpp"
 #include "tests/support/PubsubStanzas.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace roost;
 using namespace roost::test;
@@ -45,8 +45,8 @@ TEST_CASE("a sync pages from the last page backwards and keeps the server's orde
                                    st::Rsm{"n-501", 500, "n-1500", 2500}));
     SentIq first = alice.next_iq("items");
     CHECK(before_of(first) == "n-501");
-    alice.answer(first,
-                 st::items(kNotes, st::items_numbered("n", 1, 500), st::Rsm{"n-1", 0, "n-500", 2500}));
+    alice.answer(first, st::items(kNotes, st::items_numbered("n", 1, 500),
+                                  st::Rsm{"n-1", 0, "n-500", 2500}));
     cache.settle();
 
     REQUIRE(done->answered());
@@ -100,11 +100,11 @@ TEST_CASE("a server whose <before/> gives the first page is read forwards") {
     auto done = cache.sync_subscribed(kNotes);
     // Index 0 of 1,500: this server's pages cannot be followed backwards; the plugin
     // fetches the node whole again, paging forwards from what the server says.
-    alice.answer(next_items_request(alice),
-                 st::items(kNotes, st::items_numbered("f", 1, 1000), st::Rsm{"f-1", 0, "f-1000", 1500}));
+    alice.answer(next_items_request(alice), st::items(kNotes, st::items_numbered("f", 1, 1000),
+                                                      st::Rsm{"f-1", 0, "f-1000", 1500}));
     SentIq again = alice.next_iq("items");
-    alice.answer(again,
-                 st::items(kNotes, st::items_numbered("f", 1, 1000), st::Rsm{"f-1", 0, "f-1000", 1500}));
+    alice.answer(again, st::items(kNotes, st::items_numbered("f", 1, 1000),
+                                  st::Rsm{"f-1", 0, "f-1000", 1500}));
     SentIq after = alice.next_iq("items");
     CHECK(std::string(after.find("after").text().get()) == "f-1000");
     alice.answer(after, st::items(kNotes, st::items_numbered("f", 1001, 1500),
@@ -126,7 +126,8 @@ TEST_CASE("events during a sync wait for it, then apply in their order") {
     cache.inject(st::items_event(kService, kAliceJid, kNotes, {st::item("s-1", "edited")}));
     CHECK(cache.cached_ids(kNotes).empty());
 
-    alice.answer(last, st::items(kNotes, st::items_numbered("s", 1, 3), st::Rsm{"s-1", 0, "s-3", 3}));
+    alice.answer(last,
+                 st::items(kNotes, st::items_numbered("s", 1, 3), st::Rsm{"s-1", 0, "s-3", 3}));
     cache.settle();
     REQUIRE(done->answer);
     CHECK(cache.cached_ids(kNotes) == std::vector<std::string>{"s-1", "s-3", "e-2"});
@@ -136,7 +137,8 @@ TEST_CASE("events during a sync wait for it, then apply in their order") {
     // A service that pages is asked for its last page of one.
     CHECK(before_of(newest) == "");
     CHECK(std::string(newest.find("max").text().get()) == "1");
-    alice.answer(newest, st::items(kNotes, {st::item("s-1", "edited")}, st::Rsm{"s-1", 2, "s-1", 3}));
+    alice.answer(newest,
+                 st::items(kNotes, {st::item("s-1", "edited")}, st::Rsm{"s-1", 2, "s-1", 3}));
     CHECK(cache.cached_ids(kNotes) == std::vector<std::string>{"s-3", "e-2", "s-1"});
 }
 
@@ -166,7 +168,7 @@ TEST_CASE("max_items_per_node keeps the newest items and says the node is partia
     FakeClient& alice = *cache.alice;
     auto done = cache.sync_subscribed(kNotes);
     alice.answer(next_items_request(alice), st::items(kNotes, st::items_numbered("c", 1001, 2000),
-                                                 st::Rsm{"c-1001", 1000, "c-2000", 2000}));
+                                                      st::Rsm{"c-1001", 1000, "c-2000", 2000}));
     SentIq rest = alice.next_iq("items");
     CHECK(std::string(rest.find("max").text().get()) == "200");
     alice.answer(rest, st::items(kNotes, st::items_numbered("c", 801, 1000),

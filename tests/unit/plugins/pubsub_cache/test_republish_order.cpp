@@ -1,15 +1,15 @@
 // RepublishOrder on a real (in-memory) store with a fake PubsubApi that records the
 // requests and answers them when told: what the server's newest item teaches, and
 // that a node asks once.
+#include "plugins/pubsub_cache/RepublishOrder.hpp"
+#include "src/core/PluginContext.hpp"
+#include "tests/support/TestHost.hpp"
+
 #include <doctest/doctest.h>
 
 #include <functional>
 #include <string>
 #include <vector>
-
-#include "plugins/pubsub_cache/RepublishOrder.hpp"
-#include "src/core/PluginContext.hpp"
-#include "tests/support/TestHost.hpp"
 
 using namespace roost;
 using roost::test::TestBackend;
@@ -19,7 +19,7 @@ namespace {
 
 // Answers nothing by itself: a test answers the newest-item requests one by one.
 class FakePubsub final : public pubsub::PubsubApi {
-  public:
+public:
     bool server_pages = false;
     std::vector<pubsub::GetItemsRequest> asked;
 
@@ -54,7 +54,7 @@ class FakePubsub final : public pubsub::PubsubApi {
         done(std::move(answer));
     }
 
-  private:
+private:
     std::vector<pubsub::GetItemsCallback> pending_;
 };
 

@@ -1,10 +1,10 @@
 // The xep_0060 plugin's get-items workflows, with the test playing the server
 // (FakeXmpp): a whole node in RSM pages, servers that cut answers short or page in
 // circles, pages for a service without RSM, and answers it cannot read.
-#include <doctest/doctest.h>
-
 #include "tests/support/CacheBackend.hpp"
 #include "tests/support/PubsubStanzas.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace roost;
 using namespace roost::test;
@@ -54,7 +54,8 @@ TEST_CASE("a server that pages in circles is not followed round") {
     CacheBackend cache;
     FakeClient& alice = *cache.alice;
     auto answer = from_server(cache, "loop");
-    auto page = st::items("loop", st::items_numbered("l", 1, 2), st::Rsm{"l-1", std::nullopt, "l-2", 10});
+    auto page =
+        st::items("loop", st::items_numbered("l", 1, 2), st::Rsm{"l-1", std::nullopt, "l-2", 10});
     alice.answer(alice.next_iq("items"), page);
     alice.answer(alice.next_iq("items"), page);
     REQUIRE(*answer);
@@ -69,10 +70,12 @@ TEST_CASE("an answer cut short without being asked to is followed forwards") {
     alice.answer_error(alice.next_iq("items"), "bad-request", "modify");  // refuses the <set/>
     SentIq plain = alice.next_iq("items");
     CHECK_FALSE(plain.find("set"));
-    alice.answer(plain, st::items("cut", st::items_numbered("c", 1, 20), st::Rsm{"c-1", 0, "c-20", 30}));
+    alice.answer(plain,
+                 st::items("cut", st::items_numbered("c", 1, 20), st::Rsm{"c-1", 0, "c-20", 30}));
     SentIq rest = alice.next_iq("items");
     CHECK(std::string(rest.find("after").text().get()) == "c-20");
-    alice.answer(rest, st::items("cut", st::items_numbered("c", 21, 30), st::Rsm{"c-21", 20, "c-30", 30}));
+    alice.answer(
+        rest, st::items("cut", st::items_numbered("c", 21, 30), st::Rsm{"c-21", 20, "c-30", 30}));
     REQUIRE(*answer);
     CHECK(ids_of((*answer)->page) == st::ids_numbered("c", 1, 30));
     // The service refused a <set/>: the next whole node is asked for without one.
@@ -120,5 +123,6 @@ TEST_CASE("a request cut by a lost connection says so") {
     REQUIRE(*answer);
     REQUIRE((*answer)->error);
     CHECK((*answer)->error->kind == XmppError::Kind::Disconnected);
-    CHECK((*answer)->error->message() == "get items of slow at pubsub.example.org: connection lost (stream reset)");
+    CHECK((*answer)->error->message() ==
+          "get items of slow at pubsub.example.org: connection lost (stream reset)");
 }

@@ -45,8 +45,8 @@ TEST_CASE("an items request escapes the node and carries ids, max_items or an RS
 }
 
 TEST_CASE("publish, retract and owner requests are well-formed and use the right namespaces") {
-    auto publish = parse(publish_request("n", "id1", "<entry xmlns='urn:x'/>",
-                                         {{"pubsub#access_model", {"open"}}}));
+    auto publish = parse(
+        publish_request("n", "id1", "<entry xmlns='urn:x'/>", {{"pubsub#access_model", {"open"}}}));
     auto root = publish.document_element();
     CHECK(std::string(root.child("publish").child("item").attribute("id").value()) == "id1");
     CHECK(root.child("publish").child("item").child("entry"));
@@ -75,8 +75,8 @@ TEST_CASE("an items answer gives each item's raw XML, id, publisher and the RSM 
     REQUIRE(page.items.size() == 2);
     CHECK(page.items[0].id == "1");
     CHECK(page.items[0].publisher == "alice@localhost");
-    CHECK(page.items[0].xml ==
-          "<item id=\"1\" publisher=\"alice@localhost\"><entry xmlns=\"urn:x\">a &amp; b</entry></item>");
+    CHECK(page.items[0].xml == "<item id=\"1\" publisher=\"alice@localhost\"><entry "
+                               "xmlns=\"urn:x\">a &amp; b</entry></item>");
     CHECK(page.items[1].publisher.empty());
     REQUIRE(page.rsm);
     CHECK(page.rsm->first == "1");
@@ -91,9 +91,10 @@ TEST_CASE("an items answer gives each item's raw XML, id, publisher and the RSM 
 }
 
 TEST_CASE("events: published and retracted items, purge, delete, configuration") {
-    auto items = parse("<message from='pubsub.localhost'><event "
-                       "xmlns='http://jabber.org/protocol/pubsub#event'><items node='n'>"
-                       "<item id='a'><p xmlns='urn:x'/></item><retract id='b'/></items></event></message>");
+    auto items =
+        parse("<message from='pubsub.localhost'><event "
+              "xmlns='http://jabber.org/protocol/pubsub#event'><items node='n'>"
+              "<item id='a'><p xmlns='urn:x'/></item><retract id='b'/></items></event></message>");
     auto event = parse_event(items.document_element());
     REQUIRE(event);
     CHECK(event->kind == Event::Kind::Items);
@@ -103,7 +104,8 @@ TEST_CASE("events: published and retracted items, purge, delete, configuration")
     CHECK(event->items[0].id == "a");
     CHECK(event->retracted == std::vector<std::string>{"b"});
 
-    for (auto [name, kind] : {std::pair{"purge", Event::Kind::Purge}, {"delete", Event::Kind::Delete},
+    for (auto [name, kind] : {std::pair{"purge", Event::Kind::Purge},
+                              {"delete", Event::Kind::Delete},
                               {"configuration", Event::Kind::Configuration}}) {
         auto message = parse(std::string("<message from='s'><event "
                                          "xmlns='http://jabber.org/protocol/pubsub#event'><") +
@@ -114,7 +116,8 @@ TEST_CASE("events: published and retracted items, purge, delete, configuration")
     }
     CHECK_FALSE(parse_event(parse("<message><body>hi</body></message>").document_element()));
     CHECK_FALSE(parse_event(parse("<message><event xmlns='urn:other'><purge node='n'/></event>"
-                                  "</message>").document_element()));
+                                  "</message>")
+                                .document_element()));
 }
 
 TEST_CASE("disco#info features and subscriptions are read from answers") {
@@ -123,10 +126,10 @@ TEST_CASE("disco#info features and subscriptions are read from answers") {
     CHECK(has_feature(info.document_element(), kRsmFeature));
     CHECK_FALSE(has_feature(info.document_element(), "urn:other"));
 
-    auto subscriptions = parse(
-        "<iq type='result'><pubsub xmlns='http://jabber.org/protocol/pubsub'><subscriptions>"
-        "<subscription node='n' jid='bob@localhost' subid='s1' subscription='subscribed'/>"
-        "</subscriptions></pubsub></iq>");
+    auto subscriptions =
+        parse("<iq type='result'><pubsub xmlns='http://jabber.org/protocol/pubsub'><subscriptions>"
+              "<subscription node='n' jid='bob@localhost' subid='s1' subscription='subscribed'/>"
+              "</subscriptions></pubsub></iq>");
     auto all = parse_subscriptions(subscriptions.document_element());
     REQUIRE(all.size() == 1);
     CHECK(all[0].node == "n");

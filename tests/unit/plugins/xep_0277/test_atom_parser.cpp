@@ -234,9 +234,9 @@ TEST_CASE("a link without rel is an alternate") {
 }
 
 TEST_CASE("namespace prefixes are resolved, not guessed from names") {
-    auto prefixed = parse(
-        "<item><a:entry xmlns:a='http://www.w3.org/2005/Atom'><a:title>prefixed</a:title>"
-        "<title>not atom</title></a:entry></item>");
+    auto prefixed =
+        parse("<item><a:entry xmlns:a='http://www.w3.org/2005/Atom'><a:title>prefixed</a:title>"
+              "<title>not atom</title></a:entry></item>");
     CHECK(prefixed.data["title"] == "prefixed");
 
     auto foreign_reply = parse(item("<in-reply-to ref='not-thread-namespace'/>"));

@@ -1,16 +1,16 @@
 // The xep_0277 plugin with the real pubsub_cache and xep_0060 plugins in a TestBackend
 // (no network): the nodes its analysers make the cache keep, and what its parser stores.
+#include "roost/Pubsub.hpp"
+#include "src/core/PluginHost.hpp"
+#include "tests/support/RunUntil.hpp"
+#include "tests/support/TempDir.hpp"
+#include "tests/support/TestHost.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include "roost/Pubsub.hpp"
-#include "src/core/PluginHost.hpp"
-#include "tests/support/TempDir.hpp"
-#include "tests/support/RunUntil.hpp"
-#include "tests/support/TestHost.hpp"
 
 using namespace roost;
 using roost::core::PluginState;
