@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // BareClient: raw pubsub requests over one xmpp::Connection.
 #include "bench/BareClient.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // BareClient: the least an XMPP client can do to read a pubsub node, for the wire limit:
 // one connection (src/xmpp) driven from the benchmark's thread, nothing parsed beyond
 // what paging needs, nothing stored. Publishing is tests/support/Publisher's.

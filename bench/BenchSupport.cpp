@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // BenchSupport: statistics, output, payloads and /proc reading for the benchmarks.
 #include "bench/BenchSupport.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // BenchSupport: what every end-to-end benchmark shares: medians and percentiles, the
 // "RESULT" lines bench/run reads, a ~500-byte Atom post, a process's memory, and waiting
 // for roostd's profile to connect.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ProsodyNodeFile: XML payloads as Prosody's preserialized stanzas (util.stanza's
 // preserialize, written by util.serialization as datamanager.list_append does).
 #include "bench/ProsodyNodeFile.hpp"

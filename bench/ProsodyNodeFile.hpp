@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ProsodyNodeFile: writes a pubsub node's items straight into Prosody's file storage
 // (mod_storage_internal's archive list), in the form Prosody itself writes them.
 // Prosody 0.12 rereads the node's whole list on every publish, so publishing 10,000 items

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ipc_bench: reads of the cache through a real roostd's socket, as a frontend makes them:
 // the latest 20 items of a node (p50, p99) and full-text search over 100,000 cached items,
 // against the floor of the socket (a `status` round trip) and of SQLite (a bare FTS5 query

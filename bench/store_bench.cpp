@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // store_bench: figures for the pubsub cache's SQLite store: ingest rate against a bare
 // INSERT of the same bytes, latest-20 reads, full-text, JSON-field and date search on 100k
 // items.

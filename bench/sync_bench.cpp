@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // sync_bench: a real roostd against a real Prosody or ejabberd on loopback: cold sync of a
 // large node against the wire limit (a bare client fetching the same items the same way,
 // storing nothing), the daemon's memory after it, database bytes per item, and event

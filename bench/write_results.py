@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Writes bench/RESULTS.md (to stdout) from the logs bench/run left: the machine, the
 medians each benchmark printed, the ratios, and each target met or missed."""
 import argparse

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Embeds migrations/NNNN_name.{up,down}.sql into a C++ source, so that installed
 binaries need no source tree. Writes the output only when it changes, so that a
 build that re-runs this script rebuilds nothing when no migration changed."""

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Analysers: what a plugin registers with the pubsub cache to say which nodes it
 // understands, whether to keep them in sync, and how to turn their items into JSON.
 #pragma once

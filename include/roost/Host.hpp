@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Host: everything the daemon offers a plugin. Handed to Plugin::start; valid
 // until the plugin's stop() returns. Reactor thread only.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // IPC as plugins see it: JSON-RPC 2.0 methods they add to the daemon's socket,
 // and notifications they push to clients that subscribed to a topic.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reading a JSON-RPC method's params in a plugin: typed getters that answer a bad
 // param with an invalid-params error naming it, and one way to add a table of methods.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Jid: is a string a JID (RFC 7622: localpart@domainpart/resourcepart)? Checked before a
 // request goes out, so that a typo is a usage error here rather than a server's error.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // NodeConfigurationApi: reading a pubsub node's configuration, offered by the xep_0060
 // plugin next to PubsubApi: host.plugin_as<NodeConfigurationApi>(kPluginName).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The plugin contract: the descriptor every plugin exports and the interface its
 // factory returns. The only way the daemon learns about a plugin.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ProfileParam: which profile a method acts on. One rule for every plugin and command:
 // the profile named, else the only one configured (doc/cli.md).
 #pragma once

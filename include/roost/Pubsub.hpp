@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // XEP-0060 as plugins see it: the requests and answers of the xep_0060 plugin,
 // its trigger points, and the PubsubApi other plugins call it through.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // PubsubStore: the pubsub cache's storage as plugins see it (host.pubsub_store()):
 // nodes and their sync state, items with raw XML and parsed JSON, paged reads, search.
 #pragma once

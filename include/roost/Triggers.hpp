@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Trigger points: named places in a workflow where plugins hook in to observe it,
 // change its data, or take it over with their own answer (now or later).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Xml: how Roost reads and writes XML text with pugixml, so that an item stored,
 // answered or published is the one the server holds (see doc/xmpp.md, "Fidelity").
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // XMPP as plugins see it: each profile's client (IQ requests, stanzas), incoming
 // messages, and the features the daemon announces (XEP-0115 +notify).
 #pragma once

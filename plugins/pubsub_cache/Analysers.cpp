@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Analysers: registration by name, matching through the SDK's match_analyser, and
 // parsing an item with a parser that must never fail the cache.
 #include "Analysers.hpp"

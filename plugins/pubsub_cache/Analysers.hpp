@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Analysers: the analysers other plugins registered, which one fits a node, and
 // what an analyser's parser makes of an item as the store keeps it.
 #pragma once

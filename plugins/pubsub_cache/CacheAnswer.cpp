@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // CacheAnswer: GetItemsRequest -> ItemsQuery -> the store's page, mirrored: servers
 // list and page items oldest first, the store newest first.
 #include "CacheAnswer.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // CacheAnswer: a get-items request answered from SQLite, the way the server would
 // have answered it (ids, max_items, RSM paging, order).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // CacheEvents: each event kind as store calls.
 #include "CacheEvents.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // CacheEvents: pubsub#event notifications applied to a cached node: published items
 // stored (parsed again), retracted ones deleted, a purge emptying it, a delete dropping it.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // CacheMethods: JSON params in, store and sync calls, JSON answers out.
 #include "CacheMethods.hpp"
 

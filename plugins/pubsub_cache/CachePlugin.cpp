@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // CachePlugin: wiring of triggers, connections and timers to syncs and the store.
 #include "CachePlugin.hpp"
 

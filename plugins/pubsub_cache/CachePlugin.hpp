@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // CachePlugin: the pubsub_cache plugin: the analyser registry, the pubsub.get_items
 // hook that answers from the cache or starts a sync, events, reconnects and retries.
 #pragma once

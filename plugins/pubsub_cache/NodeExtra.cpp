@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // NodeExtra: one field of a node's extra JSON read or written at a time.
 #include "NodeExtra.hpp"
 

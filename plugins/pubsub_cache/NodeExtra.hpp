@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // NodeExtra: what the cache learns about a node's server and keeps in the node's
 // `extra` JSON (its max_items, whether it pages, where it puts republished items).
 #pragma once

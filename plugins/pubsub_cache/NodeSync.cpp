@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // NodeSync: RSM pages from the newest backwards, each page's successor asked for
 // before the page is stored (on the next reactor turn), so that storing overlaps the
 // round trip; a server that does not page answers the first request whole.

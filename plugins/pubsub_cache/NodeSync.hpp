@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // NodeSync: one sync of one node: subscribe, fetch its items page by page (newest page
 // first), store each page in its own transaction, record the outcome; events that
 // arrive meanwhile wait in its queue.

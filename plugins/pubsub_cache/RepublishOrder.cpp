@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // RepublishOrder: the store's order moved, or not, as the server's evidence says.
 #include "RepublishOrder.hpp"
 

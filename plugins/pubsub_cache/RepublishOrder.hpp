@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // RepublishOrder: where a node's server puts an item published again under an id it
 // holds (Prosody: at the end; ejabberd: where it was), learnt per node from the
 // server's own answer, and the cache's order kept the same way.

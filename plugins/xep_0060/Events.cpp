@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Events: parsing pubsub#event messages.
 #include "Events.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Events: reading an incoming <message/> that carries a pubsub#event (published
 // and retracted items, purge, node deletion, configuration change).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // IpcMethods: JSON params in, PubsubPlugin calls, JSON answers out.
 #include "IpcMethods.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // IpcMethods: the plugin's JSON-RPC methods (pubsub.get, pubsub.publish, ...),
 // their params, their JSON answers, and XmppError -> JSON-RPC error (doc/pubsub.md).
 #pragma once

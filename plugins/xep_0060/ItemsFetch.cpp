@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ItemsFetch: single requests and RSM paging of pubsub items.
 #include "ItemsFetch.hpp"
 

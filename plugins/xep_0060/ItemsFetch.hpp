@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ItemsFetch: one get-items workflow against a server: a single request, or, to get
 // everything, RSM pages from the last backwards (one answer where the server ignores
 // RSM, one unlimited request where it refuses it), following any <set/> it sends.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // PubsubPlugin: XEP-0060 operations over the SDK's XmppClient, and events.
 #include "PubsubPlugin.hpp"
 

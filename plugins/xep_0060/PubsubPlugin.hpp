@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // PubsubPlugin: the xep_0060 plugin: XEP-0060 requests on behalf of any profile,
 // the pubsub.get_items trigger point, and incoming events sent to trigger points.
 #pragma once

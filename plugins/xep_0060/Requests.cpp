@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Requests: building XEP-0060 IQ payloads.
 #include "Requests.hpp"
 

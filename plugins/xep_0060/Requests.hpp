@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Requests: the payloads of the XEP-0060 IQs the plugin sends, as XML text with
 // every value escaped. Pure functions, unit-testable without a server.
 #pragma once

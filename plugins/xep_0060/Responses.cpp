@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Responses: parsing XEP-0060 answers.
 #include "Responses.hpp"
 

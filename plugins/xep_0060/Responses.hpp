@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Responses: reading the answers to XEP-0060 IQs (items with their raw XML, the
 // RSM <set/>, subscriptions, data forms, disco#info features) with pugixml.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // RsmSupport: a disco#info cache of one feature.
 #include "RsmSupport.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // RsmSupport: which pubsub services page items with RSM (XEP-0059), per profile:
 // asked once through disco#info, or learnt from an answer that carried a <set/>.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // AtomParser: Atom entries to JSON. pugixml knows no namespaces, so prefixes are
 // resolved here by walking up to their xmlns declarations.
 #include "AtomParser.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // AtomParser: an XEP-0277 microblog item (an Atom entry, RFC 4287) as the JSON the
 // pubsub cache stores and searches, plus its plain text for the full-text index.
 #pragma once

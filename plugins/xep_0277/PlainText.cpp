@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // PlainText: markup to words, for XHTML elements and HTML strings alike.
 #include "PlainText.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // PlainText: the words of the markup a post may hold (an XHTML element, or HTML as
 // escaped text), blocks on their own lines: what is shown without markup and indexed.
 #pragma once

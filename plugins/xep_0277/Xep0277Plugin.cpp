@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Xep0277Plugin: XEP-0277 microblogging. Teaches the pubsub cache which nodes hold
 // microblogs and how to read their Atom entries, and asks PEP to push new posts.
 #include "AtomParser.hpp"

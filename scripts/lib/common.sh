@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by scripts/test, scripts/demo and bench/run: packages, build directory.
 # Sourced, not run.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Reads meson's testlog.json files and prints "N passed, N failed", counting doctest's
 test cases inside each executable; a test that died before its summary counts as one
 failure. With --reports DIR, each sanitizer report file in DIR (written by any process

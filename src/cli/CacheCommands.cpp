@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // CacheCommands: command-line options to pubsub.cache.* params, human output, and the
 // progress bar of a sync.
 #include "src/cli/CacheCommands.hpp"

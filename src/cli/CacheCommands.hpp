@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The `roost pubsub cache` commands: get, sync, purge, reset, search and stats, over
 // the pubsub_cache plugin's IPC methods (doc/cache.md).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // CliContext: calling the daemon and mapping its errors to exit codes.
 #include "src/cli/CliContext.hpp"
 

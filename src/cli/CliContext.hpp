@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // CliContext: what every `roost` command shares: the daemon's socket, --json,
 // calling a method, and printing results for people or for scripts.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // CoreCommands: human output for status, plugins and profiles.
 #include "src/cli/CoreCommands.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The `roost` commands the core answers: status, plugins, profile, stop.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ItemQueryOptions: shared item-query options of the get commands.
 #include "src/cli/ItemQueryOptions.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ItemQueryOptions: the item-query options `roost pubsub get` and `roost pubsub cache get`
 // share (--item, --max, --max-items, --before, --after, --index) and their params.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ParseErrors: one-line parse errors instead of CLI11's two ("... / Run with --help").
 #include "src/cli/ParseErrors.hpp"
 

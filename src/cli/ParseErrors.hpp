@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ParseErrors: how `roost` and `roost-migrate` report a command line they cannot parse:
 // one line on stderr, "PROGRAM: what is wrong", and exit 2 (doc/cli.md).
 #pragma once

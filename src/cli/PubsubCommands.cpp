@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // PubsubCommands: command-line options to pubsub.* params, and human output.
 #include "src/cli/PubsubCommands.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The `roost pubsub` commands: items (get, publish, retract), subscriptions and
 // nodes, over the xep_0060 plugin's IPC methods (doc/pubsub.md).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // roost: the command-line client of roostd; talks JSON-RPC over the daemon's
 // socket. Human output by default, --json for scripts (doc/cli.md).
 #include "src/cli/CacheCommands.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // roost-migrate: inspects and changes the schema version of a Roost database.
 // Exit codes are documented in doc/migrations.md and stable for scripts.
 #include "src/cli/ParseErrors.hpp"

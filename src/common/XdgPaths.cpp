@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // XdgPaths: resolving the XDG variables with the specification's defaults.
 #include "src/common/XdgPaths.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // XdgPaths: where Roost keeps its config, data and runtime files, following the
 // XDG base directory specification.
 #pragma once

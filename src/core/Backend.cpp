@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Backend: bringing the core up in order, and down in reverse.
 #include "src/core/Backend.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Backend: the daemon's core. Owns the config, the database (locked and migrated),
 // the trigger manager, the IPC server, the XMPP clients and the plugins.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Client: routing a profile's incoming stanzas, and disco#info answers.
 #include "src/core/Client.hpp"
 

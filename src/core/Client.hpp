@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Client: one profile's XMPP account as the SDK shows it (roost::XmppClient),
 // over an xmpp::Connection, answering service discovery for the daemon.
 #pragma once

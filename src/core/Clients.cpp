@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Clients: profiles to connections, and fanning their events out to plugins.
 #include "src/core/Clients.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Clients: the XMPP side of the backend: one Client per configured profile, the
 // SDK's roost::Xmpp (handlers, features) over them, and connect/disconnect.
 #pragma once

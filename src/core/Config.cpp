@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Config: parsing roost.toml with toml++ and checking every key, type and value,
 // so that a mistake is reported with its line at start rather than acted upon.
 #include "src/core/Config.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Config: roost.toml, the user's settings (log level, plugin directories, one
 // profile per XMPP account, plugin sections), read and checked in full at start.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // CoreMethods: what `roost status`, `roost plugins`, `roost profile ...` and
 // `roost stop` ask the daemon.
 #include "src/core/CoreMethods.hpp"

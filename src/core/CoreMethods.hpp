@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The core's own IPC methods: status, plugins, profile.*, daemon.stop.
 #pragma once
 

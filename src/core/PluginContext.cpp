@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // PluginContext: per-plugin logger, timers that die with the plugin.
 #include "src/core/PluginContext.hpp"
 

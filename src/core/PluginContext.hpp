@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // PluginContext: the roost::Host one plugin is started with. It forwards to the
 // backend's services and undoes whatever the plugin left registered when it goes.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // PluginElf: the section headers lead to .dynsym and its string table; the symbol's
 // address, within its section, leads to the bytes of abi_version in the file.
 #include "src/core/PluginElf.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // PluginElf: what a plugin file's ELF dynamic symbol table says of its descriptor,
 // read from the file before dlopen(), which runs the library's static constructors.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // PluginHost: discovery, descriptor checks, dependency resolution (depth-first, to
 // name cycles) and start order (dependencies first, recommendations when possible).
 #include "src/core/PluginHost.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // PluginHost: finds the plugins (shared modules exporting a roost::PluginDescriptor),
 // loads, orders, starts and stops them, and remembers why any of them failed.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ScopedIpc and ScopedXmpp: bookkeeping of what one plugin registered.
 #include "src/core/ScopedServices.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ScopedIpc and ScopedXmpp: the Ipc and Xmpp one plugin sees. They forward to the
 // daemon's and remove what the plugin registered when it goes, as ScopedTriggers does.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ScopedTriggers: forwarding, plus the set of ids to remove at the end.
 #include "src/core/ScopedTriggers.hpp"
 

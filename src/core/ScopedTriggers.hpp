@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ScopedTriggers: the Triggers one plugin sees; it forwards to the daemon's
 // TriggerManager and removes whatever the plugin left registered when it goes.
 #pragma once

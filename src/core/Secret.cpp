@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Secret: wiping passwords from memory, and running a password command with
 // posix_spawnp (fork/exec without a shell, safe in a threaded process).
 #include "src/core/Secret.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Secret: a password held in memory that cannot be printed or logged by accident,
 // and resolve_password(), which gets one from the config or from a command.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SharedLibrary: dlopen/dlsym/dlclose with their errors turned into exceptions or
 // log lines.
 #include "src/core/SharedLibrary.hpp"

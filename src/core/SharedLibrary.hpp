@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SharedLibrary: an RAII owner of one dlopen() handle, the only place that calls
 // the dl* functions; plugins are loaded through it.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // TriggerManager: chains kept sorted by priority; a dispatch walks a snapshot of its
 // chain and keeps its place in shared state, so a Later answer can resume it any time.
 #include "src/core/TriggerManager.hpp"

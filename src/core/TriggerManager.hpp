@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // TriggerManager: the daemon's roost::Triggers, the ordered chains of handlers that
 // plugins hook into the trigger points of a workflow. Reactor thread only.
 #pragma once

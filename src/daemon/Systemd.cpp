@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Systemd: READY=1 once the socket listens, STOPPING=1 on the way out.
 #include "src/daemon/Systemd.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // sd_notify for a Type=notify systemd unit; does nothing when not run by systemd
 // or when built without libsystemd.
 #pragma once

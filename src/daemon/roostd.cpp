@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // roostd: the per-user Roost daemon. Runs in the foreground until SIGTERM/SIGINT
 // or `roost stop`; see doc/roostd.md.
 #include "src/core/Backend.hpp"

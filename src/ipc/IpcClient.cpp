@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // IpcClient: blocking writes, and reads bounded by poll(2) so that every wait has a
 // deadline. Answers to earlier calls that timed out are recognised by id and skipped.
 #include "src/ipc/IpcClient.hpp"

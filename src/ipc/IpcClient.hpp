@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // IpcClient: a small blocking JSON-RPC client of roostd's socket, for the roost CLI
 // and for tests. One request at a time; notifications are queued while it waits.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // IpcConnection: level-triggered reads and writes on the reactor. POLLOUT is asked
 // for only while output is waiting, so an idle client costs nothing.
 #include "src/ipc/IpcConnection.hpp"

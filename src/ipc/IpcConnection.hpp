@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // IpcConnection: one client of the IpcServer: its non-blocking socket, the lines it
 // sends, and the lines queued for it until its socket can take them.
 #pragma once

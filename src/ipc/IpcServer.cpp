@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // IpcServer: accepts clients of our uid only, parses each line, dispatches it to a
 // method, and routes answers back through replies that outlive nothing.
 #include "src/ipc/IpcServer.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // IpcServer: the daemon's JSON-RPC 2.0 server on a Unix stream socket, one JSON
 // message per line (doc/ipc.md). Plugins see it through roost::Ipc.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // JsonRpc: the checks follow the JSON-RPC 2.0 specification, section 4: a request
 // is an object with "jsonrpc": "2.0", a string "method", optional structured
 // "params", and an optional string, number or null "id".

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // JsonRpc: building, encoding and checking JSON-RPC 2.0 messages, shared by the
 // IPC server and client so both sides speak exactly the same wire format.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // LineBuffer: lines are cut out of one string; consumed bytes are dropped in bulk
 // once they make up half of it, so a stream of small lines costs linear time.
 #include "src/ipc/LineBuffer.hpp"

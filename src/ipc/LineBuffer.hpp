@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // LineBuffer: the IPC framing, one JSON message per line. Collects bytes as they
 // arrive and hands out complete lines, refusing any line longer than a limit.
 #pragma once

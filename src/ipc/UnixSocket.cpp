@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // UnixSocket: socket files get their mode by chmod after bind; the 0700 directory
 // already keeps other users away in the moment between the two.
 #include "src/ipc/UnixSocket.hpp"

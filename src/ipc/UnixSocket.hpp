@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // UnixSocket: the Unix stream socket plumbing under the IPC server and client: a
 // private directory, a listener that replaces only stale sockets, connect, peer uid.
 #pragma once

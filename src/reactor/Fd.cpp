@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fd: close(2) without retrying on EINTR, which on Linux would close a reused number.
 #include "src/reactor/Fd.hpp"
 

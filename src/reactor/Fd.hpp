@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fd: owns one file descriptor and closes it once. Used by the reactor, the IPC
 // layer and anything else that holds sockets, pipes or eventfds.
 #pragma once

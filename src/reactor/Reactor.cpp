@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reactor: one iteration is hook, poll, fd callbacks, due timers, posted tasks.
 // An eventfd in every poll lets other threads and signal handlers interrupt it.
 #include "src/reactor/Reactor.hpp"

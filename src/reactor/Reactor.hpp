@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reactor: the daemon's single-threaded event loop (poll(2)). File descriptors,
 // timers, posted tasks and an iteration hook for libstrophe all run on it.
 #pragma once

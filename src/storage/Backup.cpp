@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Backups before migrations.
 #include "src/storage/Backup.hpp"
 

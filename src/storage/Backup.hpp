@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Backups taken before a schema change: a consistent copy beside the database,
 // named after the version it was at and the time.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // BoundSql: SQL text built from fixed fragments plus the values bound to its `?`s,
 // so that no value ever becomes part of the text.
 #pragma once

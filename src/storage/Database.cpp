@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Database: opening with Roost's pragmas, and online backups.
 #include "src/storage/Database.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Database: the user's one SQLite file, opened with the settings Roost relies on
 // (WAL, foreign keys, a busy timeout, its SQL functions). SQLiteCpp underneath.
 #pragma once

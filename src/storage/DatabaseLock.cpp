@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // DatabaseLock: flock(2) on a file beside the database.
 #include "src/storage/DatabaseLock.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // DatabaseLock: an exclusive advisory lock on "<database>.lock". roostd holds it
 // while it runs; roost-migrate takes it before changing the schema.
 #pragma once

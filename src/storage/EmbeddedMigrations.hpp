@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The migration files compiled into the binaries (generated from migrations/ by
 // tools/embed_migrations.py), so that an installed roostd needs no source tree.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ItemPager: the set's SQL is built once; each RSM request is then one or two keyset
 // reads and a count.
 #include "src/storage/ItemPager.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ItemPager: one get_items() read of the cache: a node's items (maybe only some ids,
 // maybe cut to the max_items most recent), paged by XEP-0059 (RSM).
 #pragma once

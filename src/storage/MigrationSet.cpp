@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // MigrationSet: parsing migration file names and checking the set is whole.
 #include "src/storage/MigrationSet.hpp"
 

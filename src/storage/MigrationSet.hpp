@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // MigrationSet: the numbered up/down SQL pairs Roost knows, read from the embedded
 // copy or from a directory (development, tests), checked to be complete.
 #pragma once

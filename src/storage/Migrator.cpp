@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Migrator: planning, running and checking migrations.
 #include "src/storage/Migrator.hpp"
 

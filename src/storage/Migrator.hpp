@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Migrator: brings a database to a version of the schema by running migrations,
 // and refuses databases it cannot handle safely (too new, edited history).
 #pragma once

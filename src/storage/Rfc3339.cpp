@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Rfc3339: a strict left-to-right reader of XEP-0082 dates; no locale, no allocation,
 // no time zone database (an offset is all an XEP-0082 DateTime carries).
 #include "src/storage/Rfc3339.hpp"

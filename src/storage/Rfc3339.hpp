@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Rfc3339: XEP-0082 DateTimes (the profile of RFC 3339 that XMPP uses) read as instants,
 // so that search compares dates by the time they name, not by how they are written.
 #pragma once

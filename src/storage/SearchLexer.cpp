@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SearchLexer: one pass over the text; strings take backslash escapes, words may carry
 // array indexes and end in ':' as a prefix.
 #include "src/storage/SearchLexer.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SearchLexer: search text (doc/search.md) cut into tokens, each with the column it
 // starts at, so that a message can say where a query went wrong.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SearchParser: conditions joined by 'and', then order by, limit and offset; field paths
 // and date values are checked as the SQL compiler will check them, but with a column.
 #include "src/storage/SearchParser.hpp"

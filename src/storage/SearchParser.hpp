@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SearchParser: search text (doc/search.md) read into a pubsub::SearchQuery by recursive
 // descent over SearchLexer's tokens; a mistake is told with the column it is at.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SearchQuery: the text form of a pubsub cache search (doc/search.md) and the SQL a
 // search runs; the store includes this. Lexer, parser and SQL compiler are apart:
 // SearchLexer, SearchParser, SearchSql.

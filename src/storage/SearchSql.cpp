@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SearchSql: a SearchQuery compiled to one SELECT, its conditions as json_extract()
 // comparisons on bound values, dates compared as instants.
 #include "src/storage/SearchSql.hpp"

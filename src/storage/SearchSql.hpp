@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SearchSql: the SQL a pubsub cache search runs, with every value bound and field
 // paths checked before use, whether the query came as text or as JSON.
 #pragma once

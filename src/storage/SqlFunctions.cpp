@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SqlFunctions: rfc3339_ms() over the C API, which SQLiteCpp's createFunction() reaches
 // only without SQLITE_INNOCUOUS.
 #include "src/storage/SqlFunctions.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SqlFunctions: the functions Roost adds to SQL on every connection it opens, for search
 // to compare what json_extract() cannot (dates as instants) without leaving SQLite.
 #pragma once

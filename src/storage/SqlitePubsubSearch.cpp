@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SqlitePubsubStore's search: SearchQuery's SQL, and full-text searches in update
 // order read from FTS5 through windows of the most recently updated items.
 #include "src/storage/SearchQuery.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SqlitePubsubStore: nodes and items in SQLite; reads paged by ItemPager (XEP-0059, by
 // keyset over the (node_id, position|created|updated, id) indexes), searches in
 // SqlitePubsubSearch.cpp.

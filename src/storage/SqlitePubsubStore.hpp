@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SqlitePubsubStore: the pubsub cache's PubsubStore over the user's SQLite database
 // (tables pubsub_nodes, pubsub_items, pubsub_items_fts of migrations/).
 #pragma once

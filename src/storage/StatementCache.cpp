@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // StatementCache: a statement is prepared once per SQL text, on first use.
 #include "src/storage/StatementCache.hpp"
 

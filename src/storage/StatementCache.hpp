@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // StatementCache: prepared statements kept by their SQL text and reused, each handed
 // out reset with its values bound, and reset again when its use ends.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Backoff: exponential delays with equal jitter.
 #include "src/xmpp/Backoff.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Backoff: how long to wait before the next reconnection attempt: doubling from
 // a base to a cap, with jitter so that many clients don't retry in step.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Caps: SHA-1 comes from libstrophe, which has it for SASL already.
 #include "src/xmpp/Caps.hpp"
 

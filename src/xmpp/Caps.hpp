@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Entity capabilities (XEP-0115): the verification string that lets a server
 // learn our disco#info features (and so our PEP +notify interests) from presence.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Connection: libstrophe's connection object, its callbacks, and reconnection.
 #include "src/xmpp/Connection.hpp"
 

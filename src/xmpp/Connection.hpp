@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Connection: one XMPP account's client stream over libstrophe: connect with SASL
 // (TLS unless plaintext is allowed), reconnect with backoff, IQ requests, stanzas.
 #pragma once

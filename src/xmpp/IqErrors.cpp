@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reading RFC 6120 stanza errors into the SDK's XmppError.
 #include "src/xmpp/IqErrors.hpp"
 

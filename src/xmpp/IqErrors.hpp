@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Making the SDK's XmppError: from a server's <iq type="error"/>, or for failures
 // of our own (timeout, lost connection).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // IqTracker: matching answers to requests, timeouts, failing on disconnect.
 #include "src/xmpp/IqTracker.hpp"
 

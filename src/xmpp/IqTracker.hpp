@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // IqTracker: the IQ requests waiting for an answer: their ids, timeouts, and the
 // callbacks that get a result or a typed error, exactly once each.
 #pragma once

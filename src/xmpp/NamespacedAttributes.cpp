@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // NamespacedAttributes: libstrophe 0.12 builds stanzas in expat handlers that keep only
 // the local name of a namespaced attribute (parser_expat.c: "namespaced attributes
 // aren't used in xmpp, discard namespace"): xml:lang='en' arrives as lang='en',

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // NamespacedAttributes: keeps what libstrophe's parser drops of namespaced attributes
 // (xml:lang, thr:count and their xmlns:prefix declarations). See doc/xmpp.md.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Stanza: RAII over xmpp_stanza_t, and its conversion to pugixml without going
 // through text (libstrophe's serialiser leaves newlines raw in attribute values).
 #include "src/xmpp/Stanza.hpp"

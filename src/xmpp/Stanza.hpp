@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Stanza: the one owner of libstrophe's xmpp_stanza_t, and the conversions
 // between it and the XML text / pugixml documents the rest of Roost works with.
 #pragma once

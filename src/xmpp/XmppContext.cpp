@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // XmppContext: creating libstrophe's context and logging it safely.
 #include "src/xmpp/XmppContext.hpp"
 

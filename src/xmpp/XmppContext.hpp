@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // XmppContext: libstrophe's run-time context, driven from the reactor: each loop
 // iteration lets libstrophe read, write and run its timers without blocking.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // roost-demo: the main job on an embedded default. A Prosody on loopback, two
 // accounts, a few hundred microblog posts, a roostd reading them twice (server,
 // then cache), a full-text search; everything stopped at the end.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // FuzzCheck: the invariants a fuzz target asserts. A broken one aborts, so libFuzzer
 // keeps the input that broke it as a crash.
 #pragma once

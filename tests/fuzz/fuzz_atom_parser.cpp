@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzzes the XEP-0277 Atom parser with item XML loaded the way the pubsub cache loads
 // it (plugins/pubsub_cache/Analysers.cpp): it returns JSON, or throws
 // std::invalid_argument and nothing else; and the store can write what it returns.

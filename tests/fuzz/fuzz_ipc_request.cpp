@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzzes the IPC request reader: the bytes a client writes on the daemon's socket go
 // through the real IpcServer (NDJSON framing, JSON parsing, JSON-RPC checks, dispatch)
 // on a real Unix socket. Every line the server writes back is a JSON-RPC answer, it

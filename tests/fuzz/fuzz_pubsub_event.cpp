@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzzes pubsub event handling from the raw bytes of a stanza, read the way the
 // daemon reads one (src/xmpp/Connection.cpp: libstrophe's parser, then pugixml), up to
 // the event the xep_0060 plugin dispatches (plugins/xep_0060/PubsubPlugin.cpp).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzzes the search query parser (doc/search.md) and the SQL it leads to: a text
 // either parses or gives a SearchError, and a query that parses runs on a real
 // database with the real schema, returning hits or a SearchError; it never throws.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Runs one libFuzzer target over its seed corpus and then for a while.
 
 New inputs go to --work (a temp dir, removed, when not given), never to the seed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The cache's order is the server's (issue 12, defects 2 and 3), against real servers
 // through a real roostd: a 3,000-item ejabberd node whose sync roostd was killed in,
 // a node stored in a wrong order before, and an item edited live and while roostd was

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The cache answers RSM requests exactly as ejabberd (which pages pubsub items with
 // XEP-0059) answers them: same items in the same order, same pages (index, count), the
 // last page, past the end, no hidden limit, max_items and item ids. And a purge in the

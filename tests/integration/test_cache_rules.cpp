@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What the reference cache gets wrong and Roost must get right (issue 5), each rule
 // against a real Prosody and a real roostd with two profiles, alice and bob: node
 // deletion, resync after time offline, max_items, own PEP events, the last item resent

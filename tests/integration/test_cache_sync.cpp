@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The pubsub cache's sync against real servers through a real roostd: a 5,000-item
 // ejabberd node synced by RSM pages while another account publishes and retracts, a
 // Prosody node past its default limits synced whole in one request, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // roost's errors as a user meets them: which profile a command acts on, input refused
 // before any request, and command lines that do not parse: one line each, and an exit
 // code of its own (doc/cli.md).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Faults and bad input through a real roostd: databases it must refuse untouched, a
 // daemon killed or a server lost in the middle of a large sync, and what a server may
 // send (large items, unknown payloads, a flood of events) while clients are served.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // roostd's socket end to end against many and hostile clients: another uid (the test
 // runs as root and forks children that become `nobody`), 200 concurrent clients, and
 // clients that pipeline, send garbage or leave mid-request while the others are served.

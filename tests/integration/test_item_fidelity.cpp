@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Item fidelity, on both servers: a post published by a client that is not Roost (raw
 // bytes through tests/support/RawXmppClient) is answered by Roost, from the server and
 // from the cache, exactly as the server holds it; a post published through Roost reaches

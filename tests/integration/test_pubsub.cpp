@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The xep_0060 plugin through a real roostd against real servers: 500 items in one
 // request (Prosody) or by RSM pages (ejabberd), typed errors, events to trigger points.
 #include "roost/Pubsub.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The pubsub_cache plugin through a real roostd (xep_0060, xep_0277, pubsub_cache)
 // against a real Prosody: sync on first read, answers from the cache equal to the
 // server's, events, search, purge and reset.

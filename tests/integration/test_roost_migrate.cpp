@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // roost-migrate as a user runs it: exit codes, messages, backups, locking.
 #include "src/storage/Database.hpp"
 #include "src/storage/DatabaseLock.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // roostd and roost as a user runs them: a throwaway XDG tree, the CLI's JSON
 // output and exit codes, a second instance, bad requests, clean shutdown.
 #include "src/storage/MigrationSet.hpp"

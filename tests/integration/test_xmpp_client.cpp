@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // core::Clients and core::Client against a real Prosody: disco#info answers that match our
 // caps, PEP notifications through +notify, and roostd's profile commands and logs.
 #include "src/core/Clients.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // xmpp::Connection against a real Prosody on loopback, driven from the test's thread: SASL
 // login, a wrong password, IQ round trips and errors, a server killed mid-request and the
 // reconnection that follows its restart.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The integration-test harness against the real servers: stream features and SASL PLAIN logins
 // over a raw socket, restarts on the same port, loopback-only listeners, nothing left behind.
 #include "tests/support/EjabberdServer.hpp"

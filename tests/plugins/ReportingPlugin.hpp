@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ReportingPlugin: the base of the test plugins; it reports its start and stop as
 // IPC notifications on the topic "lifecycle", so that tests can see the order.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Test plugin "cycle_a": depends on "cycle_b", which depends on it.
 #include "ReportingPlugin.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Test plugin "cycle_b": depends on "cycle_a", which depends on it.
 #include "ReportingPlugin.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Test plugin "dependent": depends on "good", which must already be started and
 // reachable through the host when this one starts.
 #include "ReportingPlugin.hpp"

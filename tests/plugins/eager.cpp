@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Test plugin "eager": found before "good" (file name order) but recommends it, so
 // starts after it; its other recommendation does not exist and must not matter.
 #include "ReportingPlugin.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Test plugin "good": starts cleanly and answers two trigger points, "test.ping" at
 // once and "test.later" through a timer, then removes its handlers when it stops.
 #include "ReportingPlugin.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Test plugin "missing_dependency": depends on a plugin that does not exist.
 #include "ReportingPlugin.hpp"
 

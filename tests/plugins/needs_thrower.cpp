@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Test plugin "needs_thrower": depends on "throws_in_start", so fails with it.
 #include "ReportingPlugin.hpp"
 

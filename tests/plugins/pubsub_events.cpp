@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Test plugin "pubsub_events": hooks every pubsub.event.* trigger point of xep_0060
 // and reports each event as an IPC notification on "test.pubsub.events".
 #include "roost/Host.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Test plugin "throws_in_start": registers a handler that would take "test.ping"
 // over before anyone else, then fails; the handler must not outlive the failure.
 #include "ReportingPlugin.hpp"

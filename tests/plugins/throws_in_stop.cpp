@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Test plugin "throws_in_stop": starts cleanly and throws when stopped.
 #include "ReportingPlugin.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Test plugin "wrong_abi": a descriptor written by hand that claims another SDK ABI,
 // as a plugin built against other headers would.
 #include "ReportingPlugin.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // CacheBackend: loading the built plugins over a FakeXmpp.
 #include "tests/support/CacheBackend.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // CacheBackend: the real xep_0060 and pubsub_cache plugins (the built modules) in a
 // TestBackend, with profile "alice" connected to a FakeXmpp: the cache's state
 // machine driven stanza by stanza, in process, without a server.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // CacheClient: a test's JSON-RPC side of a roostd with the pubsub cache: publishing
 // Atom posts, reading nodes through the cache or the server, and each node's cache state.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // CacheFixture: what the pubsub cache's integration tests start from: a real XMPP server
 // with alice and bob, a roostd with both profiles, and a CacheClient connected to it.
 #pragma once

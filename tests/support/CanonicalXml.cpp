@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // CanonicalXml: one expat pass; an element's canonical form is written while it is open.
 #include "tests/support/CanonicalXml.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // CanonicalXml: what "equal XML" means in the tests, read with expat alone (not with
 // libstrophe or pugixml, which Roost reads with): elements and attributes by namespace
 // and local name, attributes in sorted order, namespace declarations and prefixes left

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ClientSettings: how a test's or benchmark's own XMPP client (src/xmpp) logs in to an
 // account of a test server: plaintext, on loopback.
 #pragma once

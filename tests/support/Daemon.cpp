@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Daemon: fork/exec roostd with its output in the temp tree.
 #include "tests/support/Daemon.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Daemon: a real roostd for one test, in a throwaway XDG tree (config, data,
 // runtime), started in the background and always stopped at the end.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // EjabberdServer: the config it writes and the ejabberdctl command lines. Every ejabberdctl
 // call sources our own ejabberdctl.cfg (--config-dir), never Debian's in /etc/ejabberd.
 #include "tests/support/EjabberdServer.hpp"

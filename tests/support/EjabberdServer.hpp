@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // EjabberdServer: a real ejabberd 23.01 on 127.0.0.1 for one test, with plaintext c2s, PEP and
 // mod_pubsub (RSM), run as the `ejabberd` user in the foreground from a temp dir.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ExecImage: argv and environment for execve(), prepared before fork().
 #include "tests/support/ExecImage.hpp"
 

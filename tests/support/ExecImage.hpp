@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ExecImage: the argv and environment of a program to exec, made before fork(), so that
 // the child only makes async-signal-safe calls: a malloc or setenv after a fork from a
 // threaded test can deadlock on a lock another thread held (it did under ASan).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // FakeXmpp: requests recorded, answers built as a server would send them.
 #include "tests/support/FakeXmpp.hpp"
 

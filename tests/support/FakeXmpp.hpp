@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // FakeXmpp: the SDK's Xmpp with scripted accounts instead of servers, as QXmpp's
 // TestClient and Swiften's DummyStanzaChannel: it records every stanza a plugin sends,
 // and the test answers each IQ, injects messages, connects and disconnects.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Loopback helpers: plain POSIX sockets, each closed before returning.
 #include "tests/support/Loopback.hpp"
 

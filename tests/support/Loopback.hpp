@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Loopback TCP helpers for test servers: pick a free port on 127.0.0.1, check that a
 // server accepts connections on one.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ProsodyServer: the config it writes and the prosody/prosodyctl command lines.
 #include "tests/support/ProsodyServer.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Publisher: IQs sent from the test's thread, the reactor run until they are answered.
 #include "tests/support/Publisher.hpp"
 

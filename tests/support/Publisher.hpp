@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Publisher: an account of a test server, driven from the test's thread, that creates
 // nodes and publishes many items pipelined over its one connection (a server with file
 // storage answers each publish slowly; waiting for each answer in turn is slower still).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // PubsubStanzas: XEP-0060 and XEP-0059 markup as Prosody and ejabberd write it.
 #include "tests/support/PubsubStanzas.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // PubsubStanzas: what a XEP-0060 service sends, as text, for tests that play the
 // server to a FakeClient: items answers with an RSM <set/>, and event messages.
 #pragma once

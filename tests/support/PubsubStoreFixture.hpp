@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // PubsubStoreFixture: a migrated in-memory database with a store over it, and
 // builders for the items and queries of the store's tests.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // RawIpcClient: blocking writes, and reads under poll() until a line or the deadline.
 #include "tests/support/RawIpcClient.hpp"
 

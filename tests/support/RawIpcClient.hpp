@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // RawIpcClient: a client of an IPC socket (roostd's, or a test's IpcServer) that speaks raw
 // bytes, for what IpcClient would never send: pipelined requests, garbage, half requests,
 // oversized lines.

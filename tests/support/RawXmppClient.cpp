@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // RawXmppClient: POSIX sockets, expat for stanza boundaries, offsets into the bytes read.
 #include "tests/support/RawXmppClient.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // RawXmppClient: the tests' own XMPP client, plaintext on loopback with SASL PLAIN, that
 // sends a stanza as the exact bytes it is given and returns the server's answer as the
 // exact bytes the server sent: a witness of what a server holds that shares no code with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // run(): fork/exec with stdout and stderr redirected to temporary files; the child only
 // makes async-signal-safe calls (see ExecImage).
 #include "tests/support/Run.hpp"

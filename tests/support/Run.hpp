@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // run(): starts a program with arguments (no shell), waits, and captures what it
 // printed, for tests of the command-line tools.
 #pragma once

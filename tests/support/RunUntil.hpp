@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // run_until: drives a Reactor (and so libstrophe, through its iteration hook) in the
 // test's thread until a condition holds or a deadline passes.
 #pragma once

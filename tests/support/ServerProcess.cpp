@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ServerProcess: fork/exec with everything the child needs prepared before the fork, so the
 // child only makes async-signal-safe calls.
 #include "tests/support/ServerProcess.hpp"

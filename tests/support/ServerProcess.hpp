@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ServerProcess: a long-running child (a test's XMPP server) started as another user, in its
 // own process group, killed with the test process, stopped with SIGTERM then SIGKILL.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // TempDir: mkdtemp under $TMPDIR.
 #include "tests/support/TempDir.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // TestBackend: wiring the real services the way Backend does, minus the files.
 #include "tests/support/TestHost.hpp"
 

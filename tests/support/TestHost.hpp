@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // TestBackend: the daemon's core without config, database file, socket or network,
 // for tests that start plugins: the real reactor, triggers, pubsub store (in memory)
 // and plugin hosts (PluginContext); IPC is kept in memory, XMPP is a FakeXmpp.

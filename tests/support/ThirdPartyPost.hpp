@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ThirdPartyPost: an Atom entry as clients other than Roost write them (Movim, Libervia,
 // Conversations): what Roost must store, answer and publish without changing a thing.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // TimeScale: how much longer a test may wait in a build that runs slower than the plain
 // one (the sanitizer stage of scripts/test sets ROOST_TEST_TIME_SCALE=3).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // XmppServer: the parts shared by ProsodyServer and EjabberdServer.
 #include "tests/support/XmppServer.hpp"
 

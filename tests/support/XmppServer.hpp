@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // XmppServer: what every real XMPP server a test runs on loopback has in common: a temp dir
 // owned by the server's user, a free client port, accounts, start/stop/kill, cleanup.
 #pragma once

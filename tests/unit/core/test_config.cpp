@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "src/core/Config.hpp"
 #include "src/core/Secret.hpp"
 #include "tests/support/TempDir.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "src/core/PluginHost.hpp"
 #include "tests/support/RunUntil.hpp"
 #include "tests/support/TempDir.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "src/core/ScopedTriggers.hpp"
 #include "src/core/TriggerManager.hpp"
 

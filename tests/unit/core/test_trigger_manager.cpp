@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "src/core/TriggerManager.hpp"
 
 #include <doctest/doctest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "src/ipc/IpcClient.hpp"
 #include "src/ipc/IpcServer.hpp"
 #include "src/reactor/Fd.hpp"

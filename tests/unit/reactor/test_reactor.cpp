@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "src/reactor/Reactor.hpp"
 
 #include <fcntl.h>

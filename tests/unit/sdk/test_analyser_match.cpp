@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "roost/Analyser.hpp"
 
 #include <doctest/doctest.h>

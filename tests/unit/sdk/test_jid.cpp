@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // roost::jid_problem: which strings are JIDs (RFC 7622), and what a user is told when
 // one is not.
 #include "roost/Jid.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ipc_params::profile_param: the one rule for which profile a request acts on.
 #include "roost/ProfileParam.hpp"
 

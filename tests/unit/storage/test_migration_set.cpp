@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "src/storage/MigrationSet.hpp"
 
 #include <doctest/doctest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "src/storage/Migrator.hpp"
 #include "tests/support/TempDir.hpp"
 

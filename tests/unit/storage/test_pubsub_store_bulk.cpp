@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The pubsub store's fast paths give what the plain ones gave: a page stored in one
 // statement behaves as item by item did, and a full-text search answered from the most
 // recently updated items returns the page that reading every match returns.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The pubsub store's items: idempotent upserts, reads of the stored XML, XEP-0059
 // paging, max_items, ids, the server's order, trimming and deletion, node state.
 #include "tests/support/PubsubStoreFixture.hpp"

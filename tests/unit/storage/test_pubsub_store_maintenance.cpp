@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The pubsub store's maintenance: listing nodes, profiles kept apart, purge, reset
 // and stats.
 #include "tests/support/PubsubStoreFixture.hpp"

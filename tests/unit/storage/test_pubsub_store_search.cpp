@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The pubsub store's search: fields compared by type, dates as instants, full-text over
 // parsed text only (and what it makes of unicode), items without parsed data, ordering,
 // paging, limits, errors and injections.

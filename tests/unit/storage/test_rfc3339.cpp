@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The XEP-0082 date reader: instants of DateTimes with offsets and fractions, the
 // calendar, dates alone, other text, and the message for each mistake.
 #include "src/storage/Rfc3339.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "src/storage/SearchQuery.hpp"
 
 #include <doctest/doctest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // rfc3339_ms(), the SQL function every Database connection has: what it answers, and
 // that SQLite takes it as deterministic (usable in an index on an expression).
 #include "src/storage/Database.hpp"

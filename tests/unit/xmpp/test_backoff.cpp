@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Backoff: delays double from the base up to the cap, with jitter that never goes
 // below half the nominal delay, and reset() starts over.
 #include "src/xmpp/Backoff.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // XEP-0115 entity capabilities: the verification string against the XEP's own worked
 // example, and the presence that carries ours.
 #include "src/xmpp/Caps.hpp"

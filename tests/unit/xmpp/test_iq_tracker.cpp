@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // IqTracker on a real Reactor: answers matched by id and sender, typed errors, timeouts,
 // and every pending request failed exactly once when the connection goes down.
 #include "src/reactor/Reactor.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Stanza: what libstrophe parses reaches Roost whole (with the mend of
 // src/xmpp/NamespacedAttributes for namespaced attributes), as a document and as the
 // text Roost sends; equality is canonical (tests/support/CanonicalXml, read with expat).

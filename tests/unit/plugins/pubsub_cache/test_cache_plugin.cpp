@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The pubsub_cache plugin's decisions, with the test playing the server (FakeXmpp):
 // reads answered from the cache or by one fetch, errors per condition, retries with
 // backoff, and what a reconnect syncs again.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One node's sync through the real xep_0060 and pubsub_cache plugins, with the test
 // playing the server (FakeXmpp): pages, servers that do not page, events that come
 // meanwhile, the server's order, the cap.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // RepublishOrder on a real (in-memory) store with a fake PubsubApi that records the
 // requests and answers them when told: what the server's newest item teaches, and
 // that a node asks once.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The xep_0060 plugin's get-items workflows, with the test playing the server
 // (FakeXmpp): a whole node in RSM pages, servers that cut answers short or page in
 // circles, pages for a service without RSM, and answers it cannot read.

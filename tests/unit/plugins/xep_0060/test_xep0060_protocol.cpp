@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The xep_0060 plugin's protocol code without a server: requests it builds, answers
 // and events it reads (items with raw XML, RSM sets, forms, escaping).
 #include "plugins/xep_0060/Events.hpp"

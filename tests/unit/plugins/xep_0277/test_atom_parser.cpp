@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "plugins/xep_0277/AtomParser.hpp"
 
 #include <doctest/doctest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The xep_0277 plugin with the real pubsub_cache and xep_0060 plugins in a TestBackend
 // (no network): the nodes its analysers make the cache keep, and what its parser stores.
 #include "roost/Pubsub.hpp"
