@@ -115,7 +115,8 @@ TEST_CASE("full-text search in update order returns the page that reading every 
                 SearchQuery with_field = query;
                 with_field.conditions.push_back({"n", SearchOp::Ge, 5});
                 for (const auto& q : {query, in_node, with_field}) {
-                    INFO(words, " desc ", descending, " limit ", limit, " offset ", offset);
+                    INFO(words, " desc ", descending, " limit ", query.limit, " offset ",
+                         query.offset);
                     bool more = false;
                     Ids expected = plain_search(cache, q, more);
                     auto result = cache.store.search(q);
