@@ -15,3 +15,8 @@ CREATE TRIGGER pubsub_items_fts_update AFTER UPDATE OF search_text ON pubsub_ite
 CREATE TRIGGER pubsub_items_count_insert AFTER INSERT ON pubsub_items BEGIN UPDATE pubsub_nodes SET item_count = item_count + 1 WHERE id = new.node_id; END;
 CREATE TRIGGER pubsub_items_count_delete AFTER DELETE ON pubsub_items BEGIN UPDATE pubsub_nodes SET item_count = item_count - 1 WHERE id = old.node_id; END;
 CREATE INDEX pubsub_items_node_position ON pubsub_items(node_id, position, id);
+CREATE TABLE roster_items (profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE, jid TEXT NOT NULL, name TEXT NOT NULL DEFAULT '', subscription TEXT NOT NULL DEFAULT 'none' CHECK (subscription IN ('none', 'to', 'from', 'both')), ask INTEGER NOT NULL DEFAULT 0 CHECK (ask IN (0, 1)), PRIMARY KEY (profile_id, jid)) WITHOUT ROWID;
+CREATE TABLE roster_groups (profile_id INTEGER NOT NULL, jid TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (profile_id, jid, name), FOREIGN KEY (profile_id, jid) REFERENCES roster_items(profile_id, jid) ON DELETE CASCADE) WITHOUT ROWID;
+CREATE INDEX roster_groups_name ON roster_groups(profile_id, name);
+CREATE TABLE roster_versions (profile_id INTEGER PRIMARY KEY REFERENCES profiles(id) ON DELETE CASCADE, version TEXT NOT NULL);
+CREATE TABLE roster_requests (profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE, jid TEXT NOT NULL, message TEXT NOT NULL DEFAULT '', received_at INTEGER NOT NULL, PRIMARY KEY (profile_id, jid)) WITHOUT ROWID;

@@ -6,6 +6,7 @@
 #include "roost/Ipc.hpp"
 #include "roost/Plugin.hpp"
 #include "roost/PubsubStore.hpp"
+#include "roost/RosterStore.hpp"
 #include "roost/Triggers.hpp"
 #include "roost/Xmpp.hpp"
 
@@ -33,6 +34,8 @@ public:
     virtual Xmpp& xmpp() = 0;
     // The pubsub cache's storage in the user's database.
     virtual pubsub::PubsubStore& pubsub_store() = 0;
+    // Each profile's roster in the user's database.
+    virtual roster::RosterStore& roster_store() = 0;
     // The plugin's [plugins.<name>] table of roost.toml, as JSON ({} when absent).
     virtual nlohmann::json settings() = 0;
     // A logger named after the plugin; never give it secrets.

@@ -5,6 +5,7 @@
 
 #include "roost/Ipc.hpp"
 #include "roost/Jid.hpp"
+#include "roost/Xmpp.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -72,6 +73,22 @@ inline std::vector<std::string> strings_param(const nlohmann::json& params, cons
         values.push_back(value.get<std::string>());
     }
     return values;
+}
+
+// A failed XMPP request as a method's error: item-not-found -> kNotFound, a lost
+// connection -> kUnavailable, else kRemoteError; data: {kind, condition, type, text}.
+inline RpcError to_rpc_error(const XmppError& error) {
+    static const char* const kinds[] = {"remote", "timeout", "disconnected", "malformed"};
+    nlohmann::json data = {{"kind", kinds[static_cast<int>(error.kind)]},
+                           {"condition", error.condition},
+                           {"type", error.type},
+                           {"text", error.text}};
+    int code = rpc_error::kRemoteError;
+    if (error.kind == XmppError::Kind::Disconnected)
+        code = rpc_error::kUnavailable;
+    else if (error.kind == XmppError::Kind::Remote && error.condition == "item-not-found")
+        code = rpc_error::kNotFound;
+    return {code, error.message(), data};
 }
 
 // Adds every {name, handler} of `methods`; a handler is called as

@@ -9,7 +9,9 @@ class Host;
 
 // Raised whenever a change to include/roost/ breaks plugins built against the old
 // headers; the host refuses to load a plugin built for another value.
-inline constexpr int kSdkAbiVersion = 2;  // 2: Xmpp::profiles(), PubsubStore's server order
+// 2: Xmpp::profiles(), PubsubStore's server order. 3: the roster (Host::roster_store(),
+// Xmpp::on_presence and on_iq_request, XmppClient::answer_iq and refuse_iq).
+inline constexpr int kSdkAbiVersion = 3;
 
 // One instance per daemon. Every method runs on the reactor thread.
 class Plugin {

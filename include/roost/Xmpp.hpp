@@ -70,6 +70,11 @@ public:
                          std::chrono::milliseconds timeout = kDefaultIqTimeout) = 0;
     // Sends a whole stanza; throws std::runtime_error when not connected.
     virtual void send(std::string_view xml) = 0;
+    // Answers an incoming <iq type='get'|'set'/> with a result carrying `payload` (none
+    // when empty), or with an error of RFC 6120 §8.3 `type` and `condition`.
+    virtual void answer_iq(pugi::xml_node request, std::string_view payload = {}) = 0;
+    virtual void refuse_iq(pugi::xml_node request, std::string_view type,
+                           std::string_view condition) = 0;
 };
 
 using XmppHandlerId = std::uint64_t;
@@ -88,6 +93,16 @@ public:
     // Every incoming <message/> of every profile.
     using MessageHandler = std::function<void(XmppClient&, pugi::xml_node message)>;
     virtual XmppHandlerId on_message(MessageHandler handler) = 0;
+    // Every incoming <presence/> of every profile.
+    using PresenceHandler = std::function<void(XmppClient&, pugi::xml_node presence)>;
+    virtual XmppHandlerId on_presence(PresenceHandler handler) = 0;
+    // Incoming requests (<iq type='get'|'set'/>) whose payload is in `payload_namespace`:
+    // the handler answers each (XmppClient::answer_iq or refuse_iq). One handler per
+    // namespace; taking a taken one throws std::invalid_argument. The daemon answers
+    // disco#info itself and refuses what no handler takes (service-unavailable).
+    using IqRequestHandler = std::function<void(XmppClient&, pugi::xml_node iq)>;
+    virtual XmppHandlerId on_iq_request(const std::string& payload_namespace,
+                                        IqRequestHandler handler) = 0;
     // A client came up (connected == true) or went down.
     using ConnectionHandler = std::function<void(XmppClient&, bool connected)>;
     virtual XmppHandlerId on_connection(ConnectionHandler handler) = 0;

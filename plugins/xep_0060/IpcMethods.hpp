@@ -13,8 +13,4 @@ class PubsubPlugin;
 void register_ipc_methods(PubsubPlugin& plugin);
 void unregister_ipc_methods(PubsubPlugin& plugin);
 
-// item-not-found -> kNotFound, not connected -> kUnavailable, else kRemoteError;
-// data: {kind, condition, type, text}.
-RpcError to_rpc_error(const XmppError& error);
-
 }  // namespace roost::xep0060

@@ -29,7 +29,8 @@ int migrate(storage::Database& db) {
 }  // namespace
 
 // A function-try-block: the storage errors of the member initialisers become the
-// core's own.
+// core's own. (clang-format 14 mangles function-try-blocks.)
+// clang-format off
 Backend::Backend(reactor::Reactor& reactor, Config config, BackendOptions options) try
     : reactor_(reactor),
       config_(std::move(config)),
@@ -39,15 +40,16 @@ Backend::Backend(reactor::Reactor& reactor, Config config, BackendOptions option
       database_(options_.paths.database()),
       schema_version_(migrate(database_)),
       pubsub_store_(database_),
+      roster_store_(database_),
       ipc_(reactor_, options_.paths.socket()),
       clients_(reactor_, config_.profiles),
-      services_{triggers_, ipc_, clients_,
-                reactor_, [this](const std::string& name){return plugins_.find(name);},
-    [this](const std::string& name) { return config_.plugin_settings(name); }, pubsub_store_
-}  // namespace roost::core
-, plugins_([this](const std::string& name) {
-    return std::make_unique<PluginContext>(services_, name);
-}) {
+      services_{triggers_, ipc_, clients_, reactor_,
+                [this](const std::string& name) { return plugins_.find(name); },
+                [this](const std::string& name) { return config_.plugin_settings(name); },
+                pubsub_store_, roster_store_},
+      plugins_([this](const std::string& name) {
+          return std::make_unique<PluginContext>(services_, name);
+      }) {
     register_core_methods(*this);
 }
 catch (const storage::DatabaseLocked& e) {
@@ -59,6 +61,7 @@ catch (const storage::MigrationError& e) {
 catch (const storage::DatabaseError& e) {
     throw DatabaseUnusable(e.what());
 }
+// clang-format on
 
 Backend::~Backend() { stop(); }
 

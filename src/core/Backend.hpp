@@ -14,6 +14,7 @@
 #include "src/storage/Database.hpp"
 #include "src/storage/DatabaseLock.hpp"
 #include "src/storage/SqlitePubsubStore.hpp"
+#include "src/storage/SqliteRosterStore.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -78,6 +79,7 @@ private:
     storage::Database database_;
     int schema_version_;
     storage::SqlitePubsubStore pubsub_store_;
+    storage::SqliteRosterStore roster_store_;
     TriggerManager triggers_;
     ipc::IpcServer ipc_;
     Clients clients_;

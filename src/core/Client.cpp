@@ -3,6 +3,7 @@
 #include "src/core/Client.hpp"
 
 #include "src/xmpp/Caps.hpp"
+#include "src/xmpp/IqAnswers.hpp"
 #include "src/xmpp/Stanza.hpp"
 
 #include <cstring>
@@ -11,7 +12,6 @@ namespace roost::core {
 namespace {
 
 constexpr const char* kDiscoInfo = "http://jabber.org/protocol/disco#info";
-constexpr const char* kRoster = "jabber:iq:roster";
 // XEP-0115's "category/type/lang/name" of the one identity we announce.
 constexpr const char* kIdentity = "client/pc//Roost";
 
@@ -36,10 +36,10 @@ pugi::xml_node first_element(pugi::xml_node parent) {
 }  // namespace
 
 Client::Client(xmpp::XmppContext& context, const ProfileConfig& profile, std::string password,
-               const std::set<std::string>& features, MessageSink on_message, StateSink on_state)
+               const std::set<std::string>& features, StanzaSink on_stanza, StateSink on_state)
     : profile_(profile.name),
       features_(features),
-      on_message_(std::move(on_message)),
+      on_stanza_(std::move(on_stanza)),
       connection_(context, settings_for(profile, std::move(password))) {
     connection_.on_state([this, on_state = std::move(on_state)](xmpp::ConnectionState state,
                                                                 const std::string& reason) {
@@ -61,21 +61,17 @@ void Client::announce() {
 
 void Client::handle_stanza(std::shared_ptr<const pugi::xml_document> stanza) {
     pugi::xml_node element = stanza->document_element();
-    if (is(element.name(), "message")) {
-        on_message_(*this, element);
-        return;
-    }
-    if (!is(element.name(), "iq")) return;
     const char* type = element.attribute("type").value();
-    if (!is(type, "get") && !is(type, "set")) return;
-    pugi::xml_node query = first_element(element);
-    const char* ns = query.attribute("xmlns").value();
-    if (is(type, "get") && is(query.name(), "query") && is(ns, kDiscoInfo))
-        answer_disco_info(element);
-    else if (is(type, "set") && is(ns, kRoster) && from_own_account(element))
-        answer_empty(element);  // a roster push (RFC 6121 §2.1.6): acknowledged, not kept
-    else
-        answer_error(element, "cancel", "service-unavailable");  // RFC 6120 §8.2.3
+    bool request = is(element.name(), "iq") && (is(type, "get") || is(type, "set"));
+    if (request && is(type, "get")) {
+        pugi::xml_node query = first_element(element);
+        if (is(query.name(), "query") && is(query.attribute("xmlns").value(), kDiscoInfo)) {
+            answer_disco_info(element);
+            return;
+        }
+    }
+    bool taken = on_stanza_(*this, element);
+    if (request && !taken) refuse_iq(element, "cancel", "service-unavailable");  // RFC 6120 §8.2.3
 }
 
 void Client::answer_disco_info(pugi::xml_node iq) {
@@ -85,18 +81,16 @@ void Client::answer_disco_info(pugi::xml_node iq) {
     std::string caps_node =
         std::string(xmpp::kCapsNode) + "#" + xmpp::caps_ver(kIdentity, features);
     if (!node.empty() && node != caps_node) {
-        answer_error(iq, "cancel", "item-not-found");
+        refuse_iq(iq, "cancel", "item-not-found");
         return;
     }
-    std::string reply = "<iq type='result' id='" + xmpp::xml_escape(iq.attribute("id").value()) +
-                        "' to='" + xmpp::xml_escape(iq.attribute("from").value()) + "'>" +
-                        "<query xmlns='" + kDiscoInfo + "'";
+    std::string reply = std::string("<query xmlns='") + kDiscoInfo + "'";
     if (!node.empty()) reply += " node='" + xmpp::xml_escape(node) + "'";
     reply += "><identity category='client' type='pc' name='Roost'/>";
     for (const auto& feature : features)
         reply += "<feature var='" + xmpp::xml_escape(feature) + "'/>";
-    reply += "</query></iq>";
-    send(reply);
+    reply += "</query>";
+    answer_iq(iq, reply);
 }
 
 std::set<std::string> Client::all_features() const {
@@ -106,20 +100,12 @@ std::set<std::string> Client::all_features() const {
     return features;
 }
 
-bool Client::from_own_account(pugi::xml_node iq) const {
-    std::string from = iq.attribute("from").value();
-    return from.empty() || from == bare_jid();
+void Client::answer_iq(pugi::xml_node request, std::string_view payload) {
+    send(xmpp::iq_result(request, payload));
 }
 
-void Client::answer_empty(pugi::xml_node iq) {
-    send("<iq type='result' id='" + xmpp::xml_escape(iq.attribute("id").value()) + "' to='" +
-         xmpp::xml_escape(iq.attribute("from").value()) + "'/>");
-}
-
-void Client::answer_error(pugi::xml_node iq, const char* type, const char* condition) {
-    send("<iq type='error' id='" + xmpp::xml_escape(iq.attribute("id").value()) + "' to='" +
-         xmpp::xml_escape(iq.attribute("from").value()) + "'><error type='" + type + "'><" +
-         condition + " xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>");
+void Client::refuse_iq(pugi::xml_node request, std::string_view type, std::string_view condition) {
+    send(xmpp::iq_error(request, type, condition));
 }
 
 }  // namespace roost::core

@@ -17,12 +17,14 @@ namespace roost::core {
 // Reactor thread only.
 class Client final : public XmppClient {
 public:
-    using MessageSink = std::function<void(Client&, pugi::xml_node message)>;
+    // Every incoming stanza but IQ answers and disco#info requests; true when taken.
+    // An IQ request nobody takes is refused with service-unavailable.
+    using StanzaSink = std::function<bool(Client&, pugi::xml_node stanza)>;
     using StateSink =
         std::function<void(Client&, xmpp::ConnectionState, const std::string& reason)>;
 
     Client(xmpp::XmppContext& context, const ProfileConfig& profile, std::string password,
-           const std::set<std::string>& features, MessageSink on_message, StateSink on_state);
+           const std::set<std::string>& features, StanzaSink on_stanza, StateSink on_state);
 
     const std::string& profile() const override { return profile_; }
     const std::string& bare_jid() const override { return connection_.bare_jid(); }
@@ -33,6 +35,9 @@ public:
                  std::string request, IqCallback callback,
                  std::chrono::milliseconds timeout = kDefaultIqTimeout) override;
     void send(std::string_view xml) override { connection_.send(xml); }
+    void answer_iq(pugi::xml_node request, std::string_view payload = {}) override;
+    void refuse_iq(pugi::xml_node request, std::string_view type,
+                   std::string_view condition) override;
 
     xmpp::Connection& connection() { return connection_; }
     // Sends our presence with caps (XEP-0115) when connected: at login, and again
@@ -42,14 +47,11 @@ public:
 private:
     void handle_stanza(std::shared_ptr<const pugi::xml_document> stanza);
     void answer_disco_info(pugi::xml_node iq);
-    void answer_empty(pugi::xml_node iq);
-    void answer_error(pugi::xml_node iq, const char* type, const char* condition);
-    bool from_own_account(pugi::xml_node iq) const;
     std::set<std::string> all_features() const;
 
     std::string profile_;
     const std::set<std::string>& features_;
-    MessageSink on_message_;
+    StanzaSink on_stanza_;
     xmpp::Connection connection_;
 };
 

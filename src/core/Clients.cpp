@@ -15,6 +15,8 @@ Clients::Clients(reactor::Reactor& reactor, const std::vector<ProfileConfig>& pr
 
 Clients::~Clients() {
     message_handlers_.clear();
+    presence_handlers_.clear();
+    iq_handlers_.clear();
     connection_handlers_.clear();
     clients_.clear();  // before context_, which they use
 }
@@ -41,6 +43,21 @@ XmppHandlerId Clients::on_message(MessageHandler handler) {
     return next_handler_++;
 }
 
+XmppHandlerId Clients::on_presence(PresenceHandler handler) {
+    presence_handlers_[next_handler_] = std::move(handler);
+    return next_handler_++;
+}
+
+XmppHandlerId Clients::on_iq_request(const std::string& payload_namespace,
+                                     IqRequestHandler handler) {
+    for (const auto& [id, route] : iq_handlers_)
+        if (route.payload_namespace == payload_namespace)
+            throw std::invalid_argument("IQ requests in " + payload_namespace +
+                                        " already have a handler");
+    iq_handlers_[next_handler_] = {payload_namespace, std::move(handler)};
+    return next_handler_++;
+}
+
 XmppHandlerId Clients::on_connection(ConnectionHandler handler) {
     connection_handlers_[next_handler_] = std::move(handler);
     return next_handler_++;
@@ -48,6 +65,8 @@ XmppHandlerId Clients::on_connection(ConnectionHandler handler) {
 
 void Clients::remove_handler(XmppHandlerId id) {
     message_handlers_.erase(id);
+    presence_handlers_.erase(id);
+    iq_handlers_.erase(id);
     connection_handlers_.erase(id);
 }
 
@@ -66,7 +85,7 @@ void Clients::connect(const std::string& name) {
         found = clients_.emplace(name, nullptr).first;
         found->second = std::make_unique<Client>(
             context_, *profile, resolve_password(*profile).reveal(), features_,
-            [this](Client& c, pugi::xml_node m) { dispatch_message(c, m); },
+            [this](Client& c, pugi::xml_node stanza) { return dispatch_stanza(c, stanza); },
             [this](Client& c, xmpp::ConnectionState s, const std::string& r) {
                 dispatch_state(c, s, r);
             });
@@ -114,14 +133,45 @@ std::vector<Clients::Status> Clients::status() const {
     return all;
 }
 
-void Clients::dispatch_message(Client& client, pugi::xml_node message) {
-    // Copy: a handler may add or remove handlers.
-    auto handlers = message_handlers_;
-    for (auto& [id, handler] : handlers) {
+bool Clients::dispatch_stanza(Client& client, pugi::xml_node stanza) {
+    std::string_view name = stanza.name();
+    if (name == "message") {
+        dispatch_to(message_handlers_, client, stanza);
+        return true;
+    }
+    if (name == "presence") {
+        dispatch_to(presence_handlers_, client, stanza);
+        return true;
+    }
+    if (name != "iq") return false;
+    pugi::xml_node payload =
+        stanza.find_child([](pugi::xml_node n) { return n.type() == pugi::node_element; });
+    std::string_view ns = payload.attribute("xmlns").value();
+    for (auto& [id, route] : iq_handlers_) {
+        if (route.payload_namespace != ns) continue;
+        auto handler = route.handler;  // it may remove itself
         try {
-            handler(client, message);
+            handler(client, stanza);
         } catch (const std::exception& e) {
-            spdlog::error("profile {}: a message handler failed: {}", client.profile(), e.what());
+            spdlog::error("profile {}: an IQ handler for {} failed: {}", client.profile(), ns,
+                          e.what());
+            client.refuse_iq(stanza, "wait", "internal-server-error");
+        }
+        return true;
+    }
+    return false;
+}
+
+template <class Handlers>
+void Clients::dispatch_to(Handlers& handlers, Client& client, pugi::xml_node stanza) {
+    // Copy: a handler may add or remove handlers.
+    auto copy = handlers;
+    for (auto& [id, handler] : copy) {
+        try {
+            handler(client, stanza);
+        } catch (const std::exception& e) {
+            spdlog::error("profile {}: a {} handler failed: {}", client.profile(), stanza.name(),
+                          e.what());
         }
     }
 }

@@ -26,6 +26,9 @@ public:
     std::vector<XmppClient*> clients() override;
     std::vector<std::string> profiles() override;
     XmppHandlerId on_message(MessageHandler handler) override;
+    XmppHandlerId on_presence(PresenceHandler handler) override;
+    XmppHandlerId on_iq_request(const std::string& payload_namespace,
+                                IqRequestHandler handler) override;
     XmppHandlerId on_connection(ConnectionHandler handler) override;
     void remove_handler(XmppHandlerId id) override;
     void add_feature(const std::string& feature) override;
@@ -45,7 +48,11 @@ public:
     std::vector<Status> status() const;
 
 private:
-    void dispatch_message(Client& client, pugi::xml_node message);
+    // Messages and presences to every handler of their kind, an IQ request to the
+    // handler of its payload's namespace; true when a handler took the stanza.
+    bool dispatch_stanza(Client& client, pugi::xml_node stanza);
+    template <class Handlers>
+    void dispatch_to(Handlers& handlers, Client& client, pugi::xml_node stanza);
     void dispatch_state(Client& client, xmpp::ConnectionState state, const std::string& reason);
 
     xmpp::XmppContext context_;
@@ -53,6 +60,12 @@ private:
     std::map<std::string, std::unique_ptr<Client>> clients_;
     std::set<std::string> features_;
     std::map<XmppHandlerId, MessageHandler> message_handlers_;
+    std::map<XmppHandlerId, PresenceHandler> presence_handlers_;
+    struct IqRoute {
+        std::string payload_namespace;
+        IqRequestHandler handler;
+    };
+    std::map<XmppHandlerId, IqRoute> iq_handlers_;
     std::map<XmppHandlerId, ConnectionHandler> connection_handlers_;
     XmppHandlerId next_handler_ = 1;
 };

@@ -24,6 +24,7 @@ struct HostServices {
     std::function<Plugin*(const std::string&)> find_plugin;
     std::function<nlohmann::json(const std::string&)> plugin_settings;
     pubsub::PubsubStore& pubsub_store;
+    roster::RosterStore& roster_store;
 };
 
 // Reactor thread only.
@@ -38,6 +39,7 @@ public:
     Ipc& ipc() override { return scoped_ipc_; }
     Xmpp& xmpp() override { return scoped_xmpp_; }
     pubsub::PubsubStore& pubsub_store() override { return services_.pubsub_store; }
+    roster::RosterStore& roster_store() override { return services_.roster_store; }
     nlohmann::json settings() override { return services_.plugin_settings(name_); }
     spdlog::logger& log() override { return *log_; }
     TimerId add_timer(std::chrono::milliseconds delay, std::function<void()> callback) override;

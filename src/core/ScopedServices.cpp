@@ -22,15 +22,20 @@ ScopedXmpp::~ScopedXmpp() {
 }
 
 XmppHandlerId ScopedXmpp::on_message(MessageHandler handler) {
-    XmppHandlerId id = target_.on_message(std::move(handler));
-    handlers_.insert(id);
-    return id;
+    return kept(target_.on_message(std::move(handler)));
+}
+
+XmppHandlerId ScopedXmpp::on_presence(PresenceHandler handler) {
+    return kept(target_.on_presence(std::move(handler)));
+}
+
+XmppHandlerId ScopedXmpp::on_iq_request(const std::string& payload_namespace,
+                                        IqRequestHandler handler) {
+    return kept(target_.on_iq_request(payload_namespace, std::move(handler)));
 }
 
 XmppHandlerId ScopedXmpp::on_connection(ConnectionHandler handler) {
-    XmppHandlerId id = target_.on_connection(std::move(handler));
-    handlers_.insert(id);
-    return id;
+    return kept(target_.on_connection(std::move(handler)));
 }
 
 void ScopedXmpp::remove_handler(XmppHandlerId id) {

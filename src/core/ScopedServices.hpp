@@ -42,11 +42,19 @@ public:
     std::vector<XmppClient*> clients() override { return target_.clients(); }
     std::vector<std::string> profiles() override { return target_.profiles(); }
     XmppHandlerId on_message(MessageHandler handler) override;
+    XmppHandlerId on_presence(PresenceHandler handler) override;
+    XmppHandlerId on_iq_request(const std::string& payload_namespace,
+                                IqRequestHandler handler) override;
     XmppHandlerId on_connection(ConnectionHandler handler) override;
     void remove_handler(XmppHandlerId id) override;
     void add_feature(const std::string& feature) override { target_.add_feature(feature); }
 
 private:
+    XmppHandlerId kept(XmppHandlerId id) {
+        handlers_.insert(id);
+        return id;
+    }
+
     Xmpp& target_;
     std::set<XmppHandlerId> handlers_;
 };

@@ -5,6 +5,7 @@
 #include "src/storage/SqlitePubsubStore.hpp"
 
 #include "src/storage/ItemPager.hpp"
+#include "src/storage/ProfileRows.hpp"
 
 #include <chrono>
 #include <iterator>
@@ -125,22 +126,10 @@ std::optional<std::int64_t> SqlitePubsubStore::find_node(const NodeKey& key) {
     return query->getColumn(0).getInt64();
 }
 
-std::int64_t SqlitePubsubStore::ensure_profile(const std::string& name) {
-    if (name.empty()) throw std::invalid_argument("a pubsub cache node needs a profile");
-    {
-        auto query = statement(BoundSql().add("SELECT id FROM profiles WHERE name = ?", name));
-        if (query->executeStep()) return query->getColumn(0).getInt64();
-    }
-    // The account's JID is the profile manager's to fill; the cache only needs the row.
-    statement(BoundSql().add("INSERT INTO profiles (name, jid, created_at) VALUES (?, '', ?)", name,
-                             now_ms()))
-        ->exec();
-    return db_.sqlite().getLastInsertRowid();
-}
-
 std::int64_t SqlitePubsubStore::ensure_node(const NodeKey& key) {
     if (auto id = find_node(key)) return *id;
-    std::int64_t profile = ensure_profile(key.profile);
+    if (key.profile.empty()) throw std::invalid_argument("a pubsub cache node needs a profile");
+    std::int64_t profile = ensure_profile(statements_, db_, key.profile);
     statement(
         BoundSql().add("INSERT INTO pubsub_nodes (profile_id, service, node) VALUES (?, ?, ?)",
                        profile, key.service, key.node))

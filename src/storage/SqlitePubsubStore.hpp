@@ -67,7 +67,6 @@ private:
 
     std::optional<std::int64_t> find_node(const pubsub::NodeKey& key);
     std::int64_t ensure_node(const pubsub::NodeKey& key);
-    std::int64_t ensure_profile(const std::string& name);
 
     Database& db_;
     StatementCache statements_;

@@ -3,6 +3,7 @@
 #include "tests/support/FakeXmpp.hpp"
 
 #include "roost/Xml.hpp"
+#include "src/xmpp/IqAnswers.hpp"
 #include "src/xmpp/IqErrors.hpp"
 #include "src/xmpp/Stanza.hpp"
 
@@ -54,6 +55,15 @@ void FakeClient::send(std::string_view xml) {
     if (!load_xml(document, xml))
         throw std::invalid_argument("a plugin sent a malformed stanza: " + std::string(xml));
     sent_.emplace_back(xml);
+}
+
+void FakeClient::answer_iq(pugi::xml_node request, std::string_view payload) {
+    send(xmpp::iq_result(request, payload));
+}
+
+void FakeClient::refuse_iq(pugi::xml_node request, std::string_view type,
+                           std::string_view condition) {
+    send(xmpp::iq_error(request, type, condition));
 }
 
 SentIq FakeClient::next_iq() {
@@ -114,13 +124,34 @@ void FakeXmpp::close_all() {
         if (client->connected_) disconnect(profile, "closing");
 }
 
-void FakeXmpp::inject(const std::string& profile, std::string_view message_xml) {
+void FakeXmpp::inject(const std::string& profile, std::string_view stanza_xml) {
     FakeClient& client = account(profile);
     pugi::xml_document document;
-    if (!load_xml(document, message_xml))
-        throw std::invalid_argument("malformed message: " + std::string(message_xml));
-    auto handlers = on_message_;  // a handler may add or remove handlers
-    for (auto& [id, handler] : handlers) handler(client, document.document_element());
+    if (!load_xml(document, stanza_xml))
+        throw std::invalid_argument("malformed stanza: " + std::string(stanza_xml));
+    pugi::xml_node stanza = document.document_element();
+    std::string_view name = stanza.name();
+    // Copies: a handler may add or remove handlers.
+    if (name == "message") {
+        auto handlers = on_message_;
+        for (auto& [id, handler] : handlers) handler(client, stanza);
+    } else if (name == "presence") {
+        auto handlers = on_presence_;
+        for (auto& [id, handler] : handlers) handler(client, stanza);
+    } else if (name == "iq") {
+        pugi::xml_node payload =
+            stanza.find_child([](pugi::xml_node n) { return n.type() == pugi::node_element; });
+        std::string_view ns = payload.attribute("xmlns").value();
+        for (auto& [id, route] : on_iq_) {
+            if (route.first != ns) continue;
+            auto handler = route.second;
+            handler(client, stanza);
+            return;
+        }
+        client.refuse_iq(stanza, "cancel", "service-unavailable");
+    } else {
+        throw std::invalid_argument("not a stanza: " + std::string(stanza_xml));
+    }
 }
 
 FakeClient& FakeXmpp::account(const std::string& profile) {
@@ -151,6 +182,21 @@ XmppHandlerId FakeXmpp::on_message(MessageHandler handler) {
     return next_id_++;
 }
 
+XmppHandlerId FakeXmpp::on_presence(PresenceHandler handler) {
+    on_presence_.emplace(next_id_, std::move(handler));
+    return next_id_++;
+}
+
+XmppHandlerId FakeXmpp::on_iq_request(const std::string& payload_namespace,
+                                      IqRequestHandler handler) {
+    for (const auto& [id, route] : on_iq_)
+        if (route.first == payload_namespace)
+            throw std::invalid_argument("IQ requests in " + payload_namespace +
+                                        " already have a handler");
+    on_iq_.emplace(next_id_, std::pair{payload_namespace, std::move(handler)});
+    return next_id_++;
+}
+
 XmppHandlerId FakeXmpp::on_connection(ConnectionHandler handler) {
     on_connection_.emplace(next_id_, std::move(handler));
     return next_id_++;
@@ -158,6 +204,8 @@ XmppHandlerId FakeXmpp::on_connection(ConnectionHandler handler) {
 
 void FakeXmpp::remove_handler(XmppHandlerId id) {
     on_message_.erase(id);
+    on_presence_.erase(id);
+    on_iq_.erase(id);
     on_connection_.erase(id);
 }
 

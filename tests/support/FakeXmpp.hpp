@@ -46,6 +46,9 @@ public:
                  std::string request, IqCallback callback,
                  std::chrono::milliseconds timeout) override;
     void send(std::string_view xml) override;
+    void answer_iq(pugi::xml_node request, std::string_view payload = {}) override;
+    void refuse_iq(pugi::xml_node request, std::string_view type,
+                   std::string_view condition) override;
 
     // The IQs sent and not yet taken by the test, oldest first.
     std::size_t waiting() const { return waiting_.size(); }
@@ -88,19 +91,26 @@ public:
     void disconnect(const std::string& profile, const std::string& reason = "connection lost");
     // Disconnects every connected account, as the daemon does before it stops plugins.
     void close_all();
-    // Delivers a <message/> to the handlers as the profile's server would.
-    void inject(const std::string& profile, std::string_view message_xml);
+    // Delivers a stanza as the profile's server would: a <message/> or <presence/> to
+    // every handler of its kind, an IQ request to the handler of its payload's
+    // namespace, or else refused with service-unavailable as the daemon does.
+    void inject(const std::string& profile, std::string_view stanza_xml);
     FakeClient& account(const std::string& profile);
 
     XmppClient* client(const std::string& profile) override;
     std::vector<XmppClient*> clients() override;
     std::vector<std::string> profiles() override;
     XmppHandlerId on_message(MessageHandler handler) override;
+    XmppHandlerId on_presence(PresenceHandler handler) override;
+    XmppHandlerId on_iq_request(const std::string& payload_namespace,
+                                IqRequestHandler handler) override;
     XmppHandlerId on_connection(ConnectionHandler handler) override;
     void remove_handler(XmppHandlerId id) override;
     void add_feature(const std::string& feature) override { features.insert(feature); }
 
-    std::size_t handler_count() const { return on_message_.size() + on_connection_.size(); }
+    std::size_t handler_count() const {
+        return on_message_.size() + on_presence_.size() + on_iq_.size() + on_connection_.size();
+    }
     std::set<std::string> features;
 
 private:
@@ -110,6 +120,8 @@ private:
     std::map<std::string, std::unique_ptr<FakeClient>> clients_;
     XmppHandlerId next_id_ = 1;
     std::map<XmppHandlerId, MessageHandler> on_message_;
+    std::map<XmppHandlerId, PresenceHandler> on_presence_;
+    std::map<XmppHandlerId, std::pair<std::string, IqRequestHandler>> on_iq_;
     std::map<XmppHandlerId, ConnectionHandler> on_connection_;
 };
 

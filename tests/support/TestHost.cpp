@@ -51,6 +51,7 @@ std::vector<nlohmann::json> TestIpc::sent(const std::string& topic) const {
 TestBackend::TestBackend()
     : database(std::string(storage::Database::kInMemory)),
       pubsub_store(migrated(database)),
+      roster_store(database),
       services{triggers,
                ipc,
                xmpp,
@@ -60,7 +61,8 @@ TestBackend::TestBackend()
                    auto it = settings.find(name);
                    return it == settings.end() ? nlohmann::json::object() : it->second;
                },
-               pubsub_store},
+               pubsub_store,
+               roster_store},
       plugins([this](const std::string& name) {
           return std::make_unique<core::PluginContext>(services, name);
       }) {}

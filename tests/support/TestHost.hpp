@@ -10,6 +10,7 @@
 #include "src/reactor/Reactor.hpp"
 #include "src/storage/Database.hpp"
 #include "src/storage/SqlitePubsubStore.hpp"
+#include "src/storage/SqliteRosterStore.hpp"
 #include "tests/support/FakeXmpp.hpp"
 
 #include <nlohmann/json.hpp>
@@ -69,6 +70,7 @@ public:
     reactor::Reactor reactor;
     storage::Database database;
     storage::SqlitePubsubStore pubsub_store;
+    storage::SqliteRosterStore roster_store;
     core::TriggerManager triggers;
     TestIpc ipc;
     FakeXmpp xmpp{reactor};

@@ -22,6 +22,8 @@ public:
     std::vector<roost::XmppClient*> clients() override { return {}; }
     std::vector<std::string> profiles() override { return names_; }
     roost::XmppHandlerId on_message(MessageHandler) override { return 0; }
+    roost::XmppHandlerId on_presence(PresenceHandler) override { return 0; }
+    roost::XmppHandlerId on_iq_request(const std::string&, IqRequestHandler) override { return 0; }
     roost::XmppHandlerId on_connection(ConnectionHandler) override { return 0; }
     void remove_handler(roost::XmppHandlerId) override {}
     void add_feature(const std::string&) override {}
