@@ -6,6 +6,7 @@
 #include "src/cli/CoreCommands.hpp"
 #include "src/cli/ParseErrors.hpp"
 #include "src/cli/PubsubCommands.hpp"
+#include "src/cli/RosterCommands.hpp"
 #include "src/common/XdgPaths.hpp"
 
 #include <CLI/CLI.hpp>
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
     add_core_commands(app, context, exit_code);
     add_pubsub_commands(app, context, exit_code);
     add_cache_commands(app, context, exit_code);
+    add_roster_commands(app, context, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
