@@ -46,9 +46,9 @@ struct RosterItem {
 
 // A contact asked to see our presence (<presence type='subscribe'/>) and is waiting.
 struct SubscriptionRequest {
-    std::string jid;                 // bare JID
-    std::string message;             // the request's <status/>, "" when none
-    std::int64_t received_at = 0;    // Unix milliseconds, first received
+    std::string jid;               // bare JID
+    std::string message;           // the request's <status/>, "" when none
+    std::int64_t received_at = 0;  // Unix milliseconds, first received
 
     bool operator==(const SubscriptionRequest&) const = default;
 };

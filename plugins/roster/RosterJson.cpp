@@ -14,7 +14,9 @@ json to_json(const RosterItem& item) {
 }
 
 json to_json(const SubscriptionRequest& request) {
-    return {{"jid", request.jid}, {"message", request.message}, {"received_at", request.received_at}};
+    return {{"jid", request.jid},
+            {"message", request.message},
+            {"received_at", request.received_at}};
 }
 
 json to_json(const RosterChange& change) {

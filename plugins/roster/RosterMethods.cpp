@@ -45,8 +45,7 @@ XmppClient& connected(RosterPlugin& plugin, const std::string& profile) {
 
 RosterItem known_item(RosterPlugin& plugin, const std::string& profile, const std::string& jid) {
     auto item = plugin.item(profile, jid);
-    if (!item)
-        throw RpcError{rpc_error::kNotFound, jid + " is not in the roster of " + profile};
+    if (!item) throw RpcError{rpc_error::kNotFound, jid + " is not in the roster of " + profile};
     return *item;
 }
 
@@ -108,8 +107,7 @@ void remove(RosterPlugin& plugin, const json& params, const Reply& reply) {
 }
 
 // Presence subscriptions have no answer of their own: sent is done.
-void send_presence(RosterPlugin& plugin, const json& params, const Reply& reply,
-                   const char* type) {
+void send_presence(RosterPlugin& plugin, const json& params, const Reply& reply, const char* type) {
     std::string profile = profile_param(plugin.host().xmpp(), params);
     XmppClient& client = connected(plugin, profile);
     std::string jid = contact_param(params);
@@ -134,11 +132,9 @@ void cancel(RosterPlugin& plugin, const json& params, const Reply& reply) {
 }
 
 const std::pair<const char*, Handler> kMethods[] = {
-    {"roster.list", list},           {"roster.add", add},
-    {"roster.rename", rename},       {"roster.groups", set_groups},
-    {"roster.remove", remove},       {"roster.subscribe", subscribe},
-    {"roster.approve", approve},     {"roster.deny", deny},
-    {"roster.cancel", cancel},
+    {"roster.list", list},         {"roster.add", add},       {"roster.rename", rename},
+    {"roster.groups", set_groups}, {"roster.remove", remove}, {"roster.subscribe", subscribe},
+    {"roster.approve", approve},   {"roster.deny", deny},     {"roster.cancel", cancel},
 };
 
 }  // namespace

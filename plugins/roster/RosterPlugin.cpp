@@ -31,9 +31,8 @@ void RosterPlugin::start(Host& host) {
     });
     xmpp.on_iq_request(kRosterNamespace,
                        [this](XmppClient& client, pugi::xml_node iq) { handle_push(client, iq); });
-    xmpp.on_presence([this](XmppClient& client, pugi::xml_node presence) {
-        handle_presence(client, presence);
-    });
+    xmpp.on_presence(
+        [this](XmppClient& client, pugi::xml_node presence) { handle_presence(client, presence); });
     register_methods(*this);
     for (XmppClient* client : xmpp.clients())
         if (client->connected()) fetch(*client);
@@ -122,8 +121,8 @@ void RosterPlugin::handle_push(XmppClient& client, pugi::xml_node iq) {
     }
     RosterQuery push = read_roster_query(roster_query_of(iq));
     if (push.items.size() + push.removed.size() != 1) {
-        host_->log().warn("profile {}: a roster push with {} usable items refused", client.profile(),
-                          push.items.size() + push.removed.size());
+        host_->log().warn("profile {}: a roster push with {} usable items refused",
+                          client.profile(), push.items.size() + push.removed.size());
         client.refuse_iq(iq, "modify", "bad-request");
         return;
     }

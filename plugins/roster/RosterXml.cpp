@@ -25,7 +25,8 @@ pugi::xml_node new_query(pugi::xml_document& document) {
 
 pugi::xml_node roster_query_of(pugi::xml_node iq) {
     return iq.find_child([](pugi::xml_node n) {
-        return named(n, "query") && std::strcmp(n.attribute("xmlns").value(), kRosterNamespace) == 0;
+        return named(n, "query") &&
+               std::strcmp(n.attribute("xmlns").value(), kRosterNamespace) == 0;
     });
 }
 
@@ -36,8 +37,8 @@ RosterQuery read_roster_query(pugi::xml_node query) {
         if (!named(node, "item")) continue;
         std::string jid = node.attribute("jid").value();
         if (auto problem = jid_problem(jid); problem || jid.find('/') != std::string::npos) {
-            out.skipped.push_back("item with JID '" + jid + "': " +
-                                  (problem ? *problem : std::string("not a bare JID")));
+            out.skipped.push_back("item with JID '" + jid +
+                                  "': " + (problem ? *problem : std::string("not a bare JID")));
             continue;
         }
         std::string subscription = node.attribute("subscription").value();

@@ -34,8 +34,8 @@ void print_roster(const json& r) {
               << (r["connected"].get<bool>() ? "" : " (offline: as last known)") << "\n";
     for (const auto& item : r["items"]) {
         std::string name = item["name"].get<std::string>();
-        std::cout << "  " << item["jid"].get<std::string>() << "  "
-                  << (name.empty() ? "-" : name) << "  " << item["subscription"].get<std::string>()
+        std::cout << "  " << item["jid"].get<std::string>() << "  " << (name.empty() ? "-" : name)
+                  << "  " << item["subscription"].get<std::string>()
                   << (item["ask"].is_null() ? "" : " (asked)");
         if (!item["groups"].empty()) std::cout << "  [" << joined(item["groups"]) << "]";
         std::cout << "\n";
@@ -52,8 +52,7 @@ void print_roster(const json& r) {
 // A command taking a contact's JID whose answer needs no more than `done` for people.
 CLI::App* add_command(CLI::App& roster, const char* name, const char* help, const char* method,
                       const char* done, std::shared_ptr<Options> o,
-                      std::function<void(json&)> extra, const CliContext& context,
-                      int& exit_code) {
+                      std::function<void(json&)> extra, const CliContext& context, int& exit_code) {
     auto* command = roster.add_subcommand(name, help);
     command->add_option("--profile", o->profile, kProfileHelp);
     command->add_option("JID", o->jid, "the contact's bare JID")->required();
@@ -61,9 +60,8 @@ CLI::App* add_command(CLI::App& roster, const char* name, const char* help, cons
         exit_code = run_command([&] {
             json params = o->params();
             if (extra) extra(params);
-            context.print(context.call(method, params), [&](const json&) {
-                std::cout << o->jid << ": " << done << "\n";
-            });
+            context.print(context.call(method, params),
+                          [&](const json&) { std::cout << o->jid << ": " << done << "\n"; });
         });
     });
     return command;
@@ -96,31 +94,32 @@ void add_roster_commands(CLI::App& app, const CliContext& context, int& exit_cod
     add_contact->add_option("--group", add->groups, "a group (repeatable)");
 
     auto rename = std::make_shared<Options>();
-    add_command(*roster, "rename", "set a contact's name (\"\" removes it)", "roster.rename",
-                "renamed", rename, [rename](json& params) { params["name"] = rename->name; },
-                context, exit_code)
+    add_command(
+        *roster, "rename", "set a contact's name (\"\" removes it)", "roster.rename", "renamed",
+        rename, [rename](json& params) { params["name"] = rename->name; }, context, exit_code)
         ->add_option("NAME", rename->name, "the new name")
         ->required();
 
     auto groups = std::make_shared<Options>();
-    add_command(*roster, "groups", "set a contact's groups (none: no group)", "roster.groups",
-                "groups set", groups, [groups](json& params) { params["groups"] = groups->groups; },
-                context, exit_code)
+    add_command(
+        *roster, "groups", "set a contact's groups (none: no group)", "roster.groups", "groups set",
+        groups, [groups](json& params) { params["groups"] = groups->groups; }, context, exit_code)
         ->add_option("GROUP", groups->groups, "the groups");
 
     add_command(*roster, "remove", "remove a contact (ends both subscriptions)", "roster.remove",
                 "removed", std::make_shared<Options>(), nullptr, context, exit_code);
 
     auto subscribe = std::make_shared<Options>();
-    add_command(*roster, "subscribe", "ask to see a contact's presence", "roster.subscribe",
-                "asked", subscribe,
-                [subscribe](json& params) {
-                    if (!subscribe->message.empty()) params["message"] = subscribe->message;
-                },
-                context, exit_code)
+    add_command(
+        *roster, "subscribe", "ask to see a contact's presence", "roster.subscribe", "asked",
+        subscribe,
+        [subscribe](json& params) {
+            if (!subscribe->message.empty()) params["message"] = subscribe->message;
+        },
+        context, exit_code)
         ->add_option("--message", subscribe->message, "a line for the contact");
-    add_command(*roster, "approve", "let a contact see your presence", "roster.approve",
-                "approved", std::make_shared<Options>(), nullptr, context, exit_code);
+    add_command(*roster, "approve", "let a contact see your presence", "roster.approve", "approved",
+                std::make_shared<Options>(), nullptr, context, exit_code);
     add_command(*roster, "deny", "refuse a request, or stop a contact seeing your presence",
                 "roster.deny", "denied", std::make_shared<Options>(), nullptr, context, exit_code);
     add_command(*roster, "cancel", "stop seeing a contact's presence, or withdraw your request",

@@ -9,7 +9,8 @@
 namespace roost::storage {
 
 std::optional<std::int64_t> find_profile(StatementCache& statements, const std::string& name) {
-    auto query = statements.statement(BoundSql().add("SELECT id FROM profiles WHERE name = ?", name));
+    auto query =
+        statements.statement(BoundSql().add("SELECT id FROM profiles WHERE name = ?", name));
     if (!query->executeStep()) return std::nullopt;
     return query->getColumn(0).getInt64();
 }

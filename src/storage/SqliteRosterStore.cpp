@@ -49,7 +49,8 @@ std::vector<RosterItem> SqliteRosterStore::read_items(const std::string& profile
             item.ask = query->getColumn(3).getInt() != 0;
             items.push_back(std::move(item));
         }
-        if (!query->getColumn(4).isNull()) items.back().groups.push_back(query->getColumn(4).getString());
+        if (!query->getColumn(4).isNull())
+            items.back().groups.push_back(query->getColumn(4).getString());
     }
     return items;
 }
@@ -120,14 +121,15 @@ void SqliteRosterStore::write_version(std::int64_t profile_id,
                                       const std::optional<std::string>& version) {
     if (version)
         statements_
-            .statement(BoundSql().add(
-                "INSERT INTO roster_versions (profile_id, version) VALUES (?, ?) "
-                "ON CONFLICT (profile_id) DO UPDATE SET version = excluded.version",
-                profile_id, *version))
+            .statement(
+                BoundSql().add("INSERT INTO roster_versions (profile_id, version) VALUES (?, ?) "
+                               "ON CONFLICT (profile_id) DO UPDATE SET version = excluded.version",
+                               profile_id, *version))
             ->exec();
     else
         statements_
-            .statement(BoundSql().add("DELETE FROM roster_versions WHERE profile_id = ?", profile_id))
+            .statement(
+                BoundSql().add("DELETE FROM roster_versions WHERE profile_id = ?", profile_id))
             ->exec();
 }
 
@@ -161,8 +163,8 @@ bool SqliteRosterStore::remove_request(const std::string& profile, const std::st
     auto id = find_profile(statements_, profile);
     if (!id) return false;
     statements_
-        .statement(
-            BoundSql().add("DELETE FROM roster_requests WHERE profile_id = ? AND jid = ?", *id, jid))
+        .statement(BoundSql().add("DELETE FROM roster_requests WHERE profile_id = ? AND jid = ?",
+                                  *id, jid))
         ->exec();
     return db_.sqlite().getChanges() > 0;
 }

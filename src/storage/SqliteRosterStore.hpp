@@ -32,8 +32,7 @@ public:
     bool remove_request(const std::string& profile, const std::string& jid) override;
 
 private:
-    std::vector<roster::RosterItem> read_items(const std::string& profile,
-                                               const std::string* jid);
+    std::vector<roster::RosterItem> read_items(const std::string& profile, const std::string* jid);
     void write_item(std::int64_t profile_id, const roster::RosterItem& item);
     void write_version(std::int64_t profile_id, const std::optional<std::string>& version);
 

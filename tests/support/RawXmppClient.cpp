@@ -17,6 +17,10 @@
 namespace roost::test {
 namespace {
 
+// Stanzas request() passed over are kept for wait_for(), the latest this many: enough
+// for what a test waits for, bounded when a node's events pour in.
+constexpr std::size_t kPassedOverKept = 1000;
+
 std::string base64(std::string_view in) {
     static constexpr char kDigits[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -90,10 +94,32 @@ std::string RawXmppClient::request(const std::string& id, std::string_view stanz
     auto deadline = std::chrono::steady_clock::now() + scaled(timeout);
     for (;;) {
         Received received = next(deadline);
-        if (received.name != "iq" || received.id != id) continue;  // events, presences
+        if (received.name != "iq" || received.id != id) {  // events, presences
+            passed_over_.push_back(std::move(received));
+            if (passed_over_.size() > kPassedOverKept) passed_over_.pop_front();
+            continue;
+        }
         if (received.type == "error")
             throw std::runtime_error("raw client: error answer: " + received.raw);
         return received.raw;
+    }
+}
+
+RawXmppClient::Received RawXmppClient::wait_for(const std::string& name, const std::string& type,
+                                                std::chrono::seconds timeout) {
+    auto matches = [&](const Received& r) {
+        return r.name == name && (type.empty() || r.type == type);
+    };
+    for (auto it = passed_over_.begin(); it != passed_over_.end(); ++it) {
+        if (!matches(*it)) continue;
+        Received received = std::move(*it);
+        passed_over_.erase(it);
+        return received;
+    }
+    auto deadline = std::chrono::steady_clock::now() + scaled(timeout);
+    for (;;) {
+        Received received = next(deadline);
+        if (matches(received)) return received;
     }
 }
 

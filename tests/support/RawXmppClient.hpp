@@ -34,15 +34,22 @@ public:
     bool log_in(const XmppAccount& account);
     void bind(const std::string& resource);
 
+    // A received stanza: its name as written ("iq", "stream:features"), id, type, bytes.
+    struct Received {
+        std::string name, id, type, raw;
+    };
+
     // Sends `stanza` as it is (an <iq/> with id='`id`') and returns the server's answer,
     // the whole <iq/> with that id as received; throws when none comes within `timeout`.
     std::string request(const std::string& id, std::string_view stanza,
                         std::chrono::seconds timeout = std::chrono::seconds(30));
 
-    // A received stanza: its name as written ("iq", "stream:features"), id, type, bytes.
-    struct Received {
-        std::string name, id, type, raw;
-    };
+    // Sends a stanza as it is, awaiting nothing (a <presence/>, say).
+    void send_stanza(std::string_view stanza) { send(stanza); }
+    // The next stanza named `name` (and of `type`, when given), counting those request()
+    // passed over; throws when none comes within `timeout`.
+    Received wait_for(const std::string& name, const std::string& type = {},
+                      std::chrono::seconds timeout = std::chrono::seconds(30));
 
 private:
     void send(std::string_view bytes);
@@ -57,6 +64,7 @@ private:
     long stanza_start_ = 0, start_tag_end_ = 0;
     Received current_;
     std::deque<Received> ready_;
+    std::deque<Received> passed_over_;  // by request(), for wait_for(); the latest kept
 };
 
 }  // namespace roost::test

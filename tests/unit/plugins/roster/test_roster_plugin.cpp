@@ -66,9 +66,8 @@ std::string query(const std::string& items, const char* version = nullptr) {
     return out + ">" + items + "</query>";
 }
 
-const char* kBob =
-    "<item jid='bob@example.org' name='Bob' subscription='both'><group>Work</group>"
-    "<group>Friends</group><group>Work</group></item>";
+const char* kBob = "<item jid='bob@example.org' name='Bob' subscription='both'><group>Work</group>"
+                   "<group>Friends</group><group>Work</group></item>";
 const char* kCarol = "<item jid='carol@example.org' ask='subscribe'/>";
 
 std::string push(const std::string& items, const char* version, const char* from = nullptr) {
@@ -167,8 +166,8 @@ TEST_CASE("pushes from our own server are applied and acknowledged; others are r
     CHECK(r.list()["items"].size() == 2);
     CHECK(r.list()["version"] == "v2");
 
-    r.backend.xmpp.inject(kAlice, push("<item jid='bob@example.org' subscription='remove'/>", "v3",
-                                       kAliceJid));
+    r.backend.xmpp.inject(
+        kAlice, push("<item jid='bob@example.org' subscription='remove'/>", "v3", kAliceJid));
     CHECK(r.last_sent() == "<iq type='result' id='push1' to='alice@example.org'/>");
     json roster = r.list();
     REQUIRE(roster["items"].size() == 1);
@@ -197,9 +196,8 @@ TEST_CASE("subscription requests are kept until answered or withdrawn") {
     RosterBackend r;
     r.connect_and_answer(query("", "v1"));
 
-    r.backend.xmpp.inject(kAlice,
-                          "<presence from='dave@example.org/phone' type='subscribe'>"
-                          "<status>it is Dave</status></presence>");
+    r.backend.xmpp.inject(kAlice, "<presence from='dave@example.org/phone' type='subscribe'>"
+                                  "<status>it is Dave</status></presence>");
     r.backend.xmpp.inject(kAlice, "<presence from='erin@example.org' type='subscribe'/>");
     json roster = r.list();
     REQUIRE(roster["requests"].size() == 2);
@@ -208,9 +206,8 @@ TEST_CASE("subscription requests are kept until answered or withdrawn") {
     CHECK(r.changes.size() == 2);
 
     // Servers deliver a waiting request again at each login: not a new change.
-    r.backend.xmpp.inject(kAlice,
-                          "<presence from='dave@example.org' type='subscribe'>"
-                          "<status>it is Dave</status></presence>");
+    r.backend.xmpp.inject(kAlice, "<presence from='dave@example.org' type='subscribe'>"
+                                  "<status>it is Dave</status></presence>");
     CHECK(r.changes.size() == 2);
     CHECK(r.list()["requests"].size() == 2);
 
@@ -234,7 +231,8 @@ TEST_CASE("roster.add, rename, groups and remove send a roster set and answer wi
     r.connect_and_answer(query(kBob, "v1"));
 
     auto added = r.backend.ipc.call(
-        "roster.add", {{"jid", "carol@example.org"}, {"name", "Carol & co"}, {"groups", {"B", "A"}}});
+        "roster.add",
+        {{"jid", "carol@example.org"}, {"name", "Carol & co"}, {"groups", {"B", "A"}}});
     SentIq set = r.alice->next_iq("query");
     CHECK(set.type == "set");
     CHECK(set.payload ==
