@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Pubsub items over IPC: the params of a get-items request, and the JSON form of a
 // page of items as methods answer it:
-// {items: [{id, publisher, xml}], rsm: {first, first_index, last, count} | null, from_cache}.
+// {items: [{id, publisher, xml}], rsm: {first, first_index, last, count} | null, from_cache},
+// and a failed request as a JSON-RPC error.
 #pragma once
 
 #include "roost/IpcParams.hpp"
@@ -29,6 +30,22 @@ inline GetItemsRequest items_query_param(const nlohmann::json& params) {
     request.no_cache = params.value("no_cache", false);
     request.order_by = string_param(params, "order_by");
     return request;
+}
+
+// A request's failure as a method answers it: item-not-found -> kNotFound, not connected
+// -> kUnavailable, anything else kRemoteError; data: {kind, condition, type, text}.
+inline RpcError rpc_error_of(const XmppError& error) {
+    static const char* const kinds[] = {"remote", "timeout", "disconnected", "malformed"};
+    nlohmann::json data = {{"kind", kinds[static_cast<int>(error.kind)]},
+                           {"condition", error.condition},
+                           {"type", error.type},
+                           {"text", error.text}};
+    int code = rpc_error::kRemoteError;
+    if (error.kind == XmppError::Kind::Disconnected)
+        code = rpc_error::kUnavailable;
+    else if (error.kind == XmppError::Kind::Remote && error.condition == "item-not-found")
+        code = rpc_error::kNotFound;
+    return {code, error.message(), data};
 }
 
 inline nlohmann::json items_page_json(const ItemsPage& page) {

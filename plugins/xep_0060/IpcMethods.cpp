@@ -190,18 +190,6 @@ void register_ipc_methods(PubsubPlugin& plugin) {
 
 void unregister_ipc_methods(PubsubPlugin& plugin) { remove_methods(plugin.host().ipc(), kMethods); }
 
-RpcError to_rpc_error(const XmppError& error) {
-    static const char* const kinds[] = {"remote", "timeout", "disconnected", "malformed"};
-    json data = {{"kind", kinds[static_cast<int>(error.kind)]},
-                 {"condition", error.condition},
-                 {"type", error.type},
-                 {"text", error.text}};
-    int code = rpc_error::kRemoteError;
-    if (error.kind == XmppError::Kind::Disconnected)
-        code = rpc_error::kUnavailable;
-    else if (error.kind == XmppError::Kind::Remote && error.condition == "item-not-found")
-        code = rpc_error::kNotFound;
-    return {code, error.message(), data};
-}
+RpcError to_rpc_error(const XmppError& error) { return pubsub::rpc_error_of(error); }
 
 }  // namespace roost::xep0060
