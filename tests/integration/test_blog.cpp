@@ -170,6 +170,15 @@ void post_edit_comment_retract(Fixture<Server>& f) {
     CHECK(poll_until(std::chrono::seconds(10),
                      [&] { return f.posts("alice", "alice")[id]["comment_count"] == 1; }));
 
+    // People read the blog as a feed.
+    auto feed = f.daemon->roost({"blog", "get", "--profile", "alice"});
+    CHECK(feed.exit_code == 0);
+    const std::vector<std::string> shown_lines = {
+        "Swallows are back\n", "  alice <" + f.jid("alice") + ">, ",
+        "  Saw the first swallows today.\n", "  #birds #spring\n", "  1 comment(s)\n"};
+    for (const auto& shown : shown_lines)
+        CHECK_MESSAGE(feed.out.find(shown) != std::string::npos, shown, " not in ", feed.out);
+
     // The edit keeps published and the comments link; updated moves (whole seconds).
     std::this_thread::sleep_for(std::chrono::milliseconds(1100));
     json edited =
