@@ -126,9 +126,10 @@ json entries_json(Blog& blog, const Account& account, const pubsub::ItemsPage& p
 void read_own_post(Blog& blog, const Account& account, const std::string& id,
                    std::function<void(json)> found, const Reply& reply) {
     pubsub::GetItemsRequest request{account.profile, "", kMicroblogNode, {id}, {}, {}, false, ""};
-    blog.pubsub.get_items(std::move(request), [account, id, found = std::move(found),
+    blog.pubsub.get_items(std::move(request), [alive = blog.alive, account, id,
+                                               found = std::move(found),
                                                reply](pubsub::GetItemsAnswer answer) {
-        if (failed(reply, answer.error)) return;
+        if (!*alive || failed(reply, answer.error)) return;
         for (const auto& item : answer.page.items) {
             if (item.id != id) continue;
             found(post_json(item, account.jid, kMicroblogNode));
@@ -193,15 +194,16 @@ void post(Blog& blog, const json& params, const Reply& reply) {
     // The comments node first: a post never links to a node that is not there. One left
     // by an earlier post of the same id is taken as it is.
     pubsub::NodeKey comments{account.profile, blog.comments_service, comments_node};
-    blog.write.create_node_with(
-        comments, comments_config(in),
-        [reply, publish = std::move(publish)](std::optional<XmppError> error) mutable {
-            if (error && error->condition != "conflict") {
-                failed(reply, error);
-                return;
-            }
-            publish();
-        });
+    blog.write.create_node_with(comments, comments_config(in),
+                                [alive = blog.alive, reply, publish = std::move(publish)](
+                                    std::optional<XmppError> error) mutable {
+                                    if (!*alive) return;
+                                    if (error && error->condition != "conflict") {
+                                        failed(reply, error);
+                                        return;
+                                    }
+                                    publish();
+                                });
 }
 
 void edit(Blog& blog, const json& params, const Reply& reply) {
@@ -269,9 +271,9 @@ void retract(Blog& blog, const json& params, const Reply& reply) {
                            {"comments_node_deleted", false}};
             blog.write.retract_items(
                 {account.profile, "", kMicroblogNode}, {id},
-                [&blog, account, comments, owned, keep_comments, answer,
+                [&blog, alive = blog.alive, account, comments, owned, keep_comments, answer,
                  reply](std::optional<XmppError> error) mutable {
-                    if (failed(reply, error)) return;
+                    if (!*alive || failed(reply, error)) return;
                     if (!owned || keep_comments) {
                         reply->result(answer);
                         return;
@@ -326,9 +328,9 @@ void with_comments_node(Blog& blog, const Account& account, const json& params, 
     pubsub::GetItemsRequest request{
         account.profile, blog_service, kMicroblogNode, {item}, {}, {}, false, ""};
     blog.pubsub.get_items(
-        std::move(request), [account, blog_service, item, reply,
+        std::move(request), [alive = blog.alive, account, blog_service, item, reply,
                              found = std::move(found)](pubsub::GetItemsAnswer answer) {
-            if (failed(reply, answer.error)) return;
+            if (!*alive || failed(reply, answer.error)) return;
             for (const auto& entry : answer.page.items) {
                 if (entry.id != item) continue;
                 json post = post_json(entry, shown_service(account, blog_service), kMicroblogNode);
