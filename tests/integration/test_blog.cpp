@@ -223,6 +223,22 @@ void presence_blog_hidden(Fixture<Server>& f) {
     }
     RawXmppClient raw(f.server, "bob", "raw-carol");
     CHECK(raw_read(raw, f.jid("carol"), "urn:xmpp:microblog:0", id).empty());
+
+    // Once bob has a presence subscription to carol (RFC 6121: he asks, she approves),
+    // he reads it, raw and through Roost.
+    raw.send("<presence to='" + f.jid("carol") + "' type='subscribe'/>");
+    raw.request("ping", "<iq type='get' id='ping'><ping xmlns='urn:xmpp:ping'/></iq>");
+    RawXmppClient carol(f.server, "carol", "raw");
+    carol.send("<presence to='" + f.jid("bob") + "' type='subscribed'/>");
+    CHECK(poll_until(std::chrono::seconds(10), [&] {
+        return !raw_read(raw, f.jid("carol"), "urn:xmpp:microblog:0", id).empty();
+    }));
+    CHECK(poll_until(std::chrono::seconds(10), [&] {
+        auto [read_code, read] = f.roost_as("bob", {"blog", "get", "--jid", f.jid("carol")});
+        bool found = false;
+        for (const auto& post : read["posts"]) found = found || post["item_id"] == id;
+        return read_code == 0 && found;
+    }));
 }
 
 }  // namespace
@@ -232,7 +248,7 @@ TEST_CASE("prosody: a blog post is read as XEP-0277 by others, edited, commented
     post_edit_comment_retract(prosody());
 }
 
-TEST_CASE("prosody: a presence blog is hidden from a non-contact") {
+TEST_CASE("prosody: a presence blog is hidden from a non-contact, read by a contact") {
     presence_blog_hidden(prosody());
 }
 
@@ -241,6 +257,6 @@ TEST_CASE("ejabberd: a blog post is read as XEP-0277 by others, edited, commente
     post_edit_comment_retract(ejabberd());
 }
 
-TEST_CASE("ejabberd: a presence blog is hidden from a non-contact") {
+TEST_CASE("ejabberd: a presence blog is hidden from a non-contact, read by a contact") {
     presence_blog_hidden(ejabberd());
 }

@@ -39,13 +39,15 @@ public:
     std::string request(const std::string& id, std::string_view stanza,
                         std::chrono::seconds timeout = std::chrono::seconds(30));
 
+    // Sends `bytes` as they are: a stanza that gets no answer, such as a <presence/>.
+    void send(std::string_view bytes);
+
     // A received stanza: its name as written ("iq", "stream:features"), id, type, bytes.
     struct Received {
         std::string name, id, type, raw;
     };
 
 private:
-    void send(std::string_view bytes);
     Received next(std::chrono::steady_clock::time_point deadline);
     void reset_parser();
 
