@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Pubsub items over IPC: the params of a get-items request, and the JSON form of a
 // page of items as methods answer it:
-// {items: [{id, publisher, xml}], rsm: {first, first_index, last, count} | null, from_cache}.
+// {items: [{id, publisher, xml}], rsm: {first, first_index, last, count} | null, from_cache},
+// and a failed request as a JSON-RPC error.
 #pragma once
 
 #include "roost/IpcParams.hpp"

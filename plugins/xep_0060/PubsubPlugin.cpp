@@ -146,6 +146,27 @@ void PubsubPlugin::retract(const Target& target, const std::vector<std::string>&
               announcing(target, std::move(retracted), std::move(done)));
 }
 
+void PubsubPlugin::publish_item(const pubsub::NodeKey& node, const std::string& item_id,
+                                const std::string& payload, const pubsub::FormFields& options,
+                                pubsub::PublishCallback done) {
+    publish({node.profile, node.service, node.node}, item_id, payload, options, std::move(done));
+}
+
+void PubsubPlugin::retract_items(const pubsub::NodeKey& node,
+                                 const std::vector<std::string>& item_ids,
+                                 pubsub::DoneCallback done) {
+    retract({node.profile, node.service, node.node}, item_ids, std::move(done));
+}
+
+void PubsubPlugin::create_node_with(const pubsub::NodeKey& node, const pubsub::FormFields& config,
+                                    pubsub::DoneCallback done) {
+    create_node({node.profile, node.service, node.node}, config, std::move(done));
+}
+
+void PubsubPlugin::remove_node(const pubsub::NodeKey& node, pubsub::DoneCallback done) {
+    delete_node({node.profile, node.service, node.node}, std::move(done));
+}
+
 void PubsubPlugin::subscriptions(const Target& target,
                                  ResultCallback<std::vector<Subscription>> done) {
     std::string what = describe("subscriptions", target, client(target.profile));

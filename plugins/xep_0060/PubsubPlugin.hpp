@@ -11,6 +11,7 @@
 #include "roost/NodeConfiguration.hpp"
 #include "roost/Plugin.hpp"
 #include "roost/Pubsub.hpp"
+#include "roost/PubsubWrite.hpp"
 
 #include <functional>
 #include <optional>
@@ -33,7 +34,8 @@ struct Target {
 // Reactor thread only.
 class PubsubPlugin final : public Plugin,
                            public pubsub::PubsubApi,
-                           public pubsub::NodeConfigurationApi {
+                           public pubsub::NodeConfigurationApi,
+                           public pubsub::PubsubWriteApi {
 public:
     void start(Host& host) override;
     void stop() override;
@@ -53,6 +55,16 @@ public:
     void node_configuration(
         const std::string& profile, const std::string& service, const std::string& node,
         std::function<void(pubsub::NodeConfiguration, std::optional<XmppError>)> done) override;
+
+    // pubsub::PubsubWriteApi: the requests below, for other plugins.
+    void publish_item(const pubsub::NodeKey& node, const std::string& item_id,
+                      const std::string& payload, const pubsub::FormFields& options,
+                      pubsub::PublishCallback done) override;
+    void retract_items(const pubsub::NodeKey& node, const std::vector<std::string>& item_ids,
+                       pubsub::DoneCallback done) override;
+    void create_node_with(const pubsub::NodeKey& node, const pubsub::FormFields& config,
+                          pubsub::DoneCallback done) override;
+    void remove_node(const pubsub::NodeKey& node, pubsub::DoneCallback done) override;
 
     // `item_id` "" lets the server choose; the answer is the id of the published item.
     void publish(const Target& target, const std::string& item_id, const std::string& payload,

@@ -4,6 +4,7 @@
 #include "AtomParser.hpp"
 
 #include "PlainText.hpp"
+#include "XmppUri.hpp"
 #include "roost/Xml.hpp"
 
 #include <chrono>
@@ -221,30 +222,6 @@ void put_date(json& data, pugi::xml_node entry, const std::string& name) {
     } else {
         data[name + "_ts"] = *seconds;
     }
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-// "%C3%A9" -> "é"; a '%' not followed by two hex digits stays as written.
-std::string percent_decoded(std::string_view text) {
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        bool escape = text[i] == '%' && i + 2 < text.size();
-        int high = escape ? hex_value(text[i + 1]) : -1;
-        int low = escape ? hex_value(text[i + 2]) : -1;
-        if (high < 0 || low < 0) {
-            out += text[i];
-            continue;
-        }
-        out += static_cast<char>(high * 16 + low);
-        i += 2;
-    }
-    return out;
 }
 
 // The JID of an RFC 5122 URI: "xmpp:romeo@montague.lit" or

@@ -1,19 +1,39 @@
 // SPDX-License-Identifier: MIT
 // Xep0277Plugin: XEP-0277 microblogging. Teaches the pubsub cache which nodes hold
-// microblogs and how to read their Atom entries, and asks PEP to push new posts.
+// microblogs and how to read their Atom entries, asks PEP to push new posts, and offers
+// the blog.* methods (BlogMethods) when the xep_0060 plugin is there.
 #include "AtomParser.hpp"
+#include "BlogMethods.hpp"
 #include "roost/Analyser.hpp"
 #include "roost/Host.hpp"
+#include "roost/Jid.hpp"
 #include "roost/Plugin.hpp"
+#include "roost/PubsubWrite.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include <memory>
+#include <stdexcept>
 #include <vector>
 
 namespace roost::xep0277 {
 namespace {
 
 constexpr const char* kNotifyFeature = "urn:xmpp:microblog:0+notify";
+
+// [plugins.xep_0277] comments_service: where new posts' comments nodes go ("" = PEP).
+std::string comments_service_setting(const nlohmann::json& settings) {
+    auto value = settings.find("comments_service");
+    if (value == settings.end()) return "";
+    if (!value->is_string())
+        throw std::runtime_error("[plugins.xep_0277] comments_service must be a JID string, not " +
+                                 value->dump());
+    std::string service = value->get<std::string>();
+    if (auto problem = service.empty() ? std::nullopt : jid_problem(service))
+        throw std::runtime_error("[plugins.xep_0277] comments_service \"" + service +
+                                 "\" is not a valid JID: " + *problem);
+    return service;
+}
 
 std::vector<pubsub::Analyser> microblog_analysers() {
     pubsub::Analyser blog;
@@ -41,6 +61,7 @@ std::vector<pubsub::Analyser> microblog_analysers() {
 class Xep0277Plugin final : public Plugin {
 public:
     void start(Host& host) override {
+        start_blog(host);
         registry_ = host.plugin_as<pubsub::AnalyserRegistry>(pubsub::kCachePluginName);
         if (registry_ == nullptr) {
             host.log().info("no {} plugin: microblog nodes are neither recognised nor cached",
@@ -56,6 +77,8 @@ public:
 
     // The parsers are code of this library, which may be unloaded after stop().
     void stop() override {
+        if (blog_) unregister_blog_methods(*blog_);
+        blog_.reset();
         if (registry_ == nullptr) return;
         for (const auto& name : names_) registry_->remove_analyser(name);
         names_.clear();
@@ -63,6 +86,20 @@ public:
     }
 
 private:
+    void start_blog(Host& host) {
+        auto* pubsub = host.plugin_as<pubsub::PubsubApi>(pubsub::kPluginName);
+        auto* write = host.plugin_as<pubsub::PubsubWriteApi>(pubsub::kPluginName);
+        if (pubsub == nullptr || write == nullptr) {
+            host.log().info("no {} plugin with PubsubWriteApi: no blog.* methods",
+                            pubsub::kPluginName);
+            return;
+        }
+        blog_ = std::make_unique<Blog>(
+            Blog{host, *pubsub, *write, comments_service_setting(host.settings())});
+        register_blog_methods(*blog_);
+    }
+
+    std::unique_ptr<Blog> blog_;
     pubsub::AnalyserRegistry* registry_ = nullptr;
     std::vector<std::string> names_;
 };
@@ -70,4 +107,4 @@ private:
 }  // namespace
 }  // namespace roost::xep0277
 
-ROOST_PLUGIN(roost::xep0277::Xep0277Plugin, "xep_0277", "0.1.0", (), ("pubsub_cache"));
+ROOST_PLUGIN(roost::xep0277::Xep0277Plugin, "xep_0277", "0.1.0", (), ("xep_0060", "pubsub_cache"));

@@ -7,6 +7,7 @@
 #include "src/ipc/IpcClient.hpp"
 
 #include <iostream>
+#include <iterator>
 
 namespace roost::cli {
 
@@ -32,6 +33,10 @@ void CliContext::print(const nlohmann::json& result,
         std::cout << result.dump(2) << "\n";
     else
         human(result);
+}
+
+std::string read_stdin() {
+    return {std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
 }
 
 int run_command(const std::function<void()>& body) {

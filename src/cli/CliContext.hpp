@@ -40,6 +40,9 @@ struct CliContext {
                const std::function<void(const nlohmann::json&)>& human) const;
 };
 
+// Everything on stdin: a payload or a post's text given as "-".
+std::string read_stdin();
+
 // Runs a command body and maps every failure to its exit code and message.
 int run_command(const std::function<void()>& body);
 

@@ -5,7 +5,6 @@
 #include "src/cli/ItemQueryOptions.hpp"
 
 #include <iostream>
-#include <iterator>
 #include <memory>
 
 namespace roost::cli {
@@ -70,10 +69,6 @@ void print_items(const json& result, bool xml) {
     if (rsm.contains("first")) std::cerr << "; first " << rsm["first"].get<std::string>();
     if (rsm.contains("last")) std::cerr << ", last " << rsm["last"].get<std::string>();
     std::cerr << "\n";
-}
-
-std::string read_stdin() {
-    return {std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
 }
 
 // A command whose answer needs no more than "done" for people.

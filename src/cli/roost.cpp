@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // roost: the command-line client of roostd; talks JSON-RPC over the daemon's
 // socket. Human output by default, --json for scripts (doc/cli.md).
+#include "src/cli/BlogCommands.hpp"
 #include "src/cli/CacheCommands.hpp"
 #include "src/cli/CliContext.hpp"
 #include "src/cli/CoreCommands.hpp"
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
     add_pubsub_commands(app, context, exit_code);
     add_cache_commands(app, context, exit_code);
     add_roster_commands(app, context, exit_code);
+    add_blog_commands(app, context, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

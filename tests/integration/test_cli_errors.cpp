@@ -183,6 +183,13 @@ TEST_CASE("every parse error of roost is one line, prefixed roost:, exit 2") {
         {"pubsub", "cache", "search", "--limit", "many", "q"},
         {"pubsub", "cache", "purge", "--older-than", "abc"},
         {"pubsub", "cache", "get", "--node", "n", "--max", "abc"},
+        {"blog"},
+        {"blog", "post", "no title"},
+        {"blog", "post", "--title", "t", "--access", "friends"},
+        {"blog", "edit", "--title", "no id"},
+        {"blog", "get", "--max", "abc"},
+        {"blog", "comments"},
+        {"blog", "comments", "delete", "--item", "p1"},
     };
     check_usage_errors("roost", bad);
     auto help = roost_binary("roost", {"pubsub", "get", "--help"});

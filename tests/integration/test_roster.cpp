@@ -102,11 +102,12 @@ void contacts_and_subscriptions(RosterFixture<Server>& f) {
 
     // Alice asks; bob's raw client (available) and bob's profile in roostd both see it.
     RawXmppClient bob_elsewhere(f.server, "bob", "elsewhere");
-    bob_elsewhere.send_stanza("<presence/>");
+    bob_elsewhere.send("<presence/>");
     bob_elsewhere.request("ping1", "<iq type='get' id='ping1'><ping xmlns='urn:xmpp:ping'/></iq>");
     f.cli("alice", {"roster", "subscribe", bob, "--message", "it is alice"});
     f.roster_when("alice", [&](const json& r) { return item_of(r, bob)["ask"] == "subscribe"; });
-    json asked = f.roster_when("bob", [&](const json& r) { return request_of(r, alice).is_object(); });
+    json asked =
+        f.roster_when("bob", [&](const json& r) { return request_of(r, alice).is_object(); });
     CHECK(request_of(asked, alice)["message"] == "it is alice");
     CHECK(bob_elsewhere.wait_for("presence", "subscribe").raw.find(alice) != std::string::npos);
 
@@ -134,9 +135,10 @@ void contacts_and_subscriptions(RosterFixture<Server>& f) {
     // Carol asks; alice denies; carol hears it (as a resource that asked for its roster:
     // RFC 6121 §3.2.3 delivers it to those alone).
     RawXmppClient carol_client(f.server, "carol");
-    carol_client.request("roster", "<iq type='get' id='roster'><query xmlns='jabber:iq:roster'/></iq>");
-    carol_client.send_stanza("<presence/>");
-    carol_client.send_stanza("<presence to='" + alice + "' type='subscribe'/>");
+    carol_client.request("roster",
+                         "<iq type='get' id='roster'><query xmlns='jabber:iq:roster'/></iq>");
+    carol_client.send("<presence/>");
+    carol_client.send("<presence to='" + alice + "' type='subscribe'/>");
     f.roster_when("alice", [&](const json& r) { return request_of(r, carol).is_object(); });
     f.cli("alice", {"roster", "deny", carol});
     f.roster_when("alice", [&](const json& r) { return request_of(r, carol).is_null(); });
@@ -168,7 +170,7 @@ void changed_while_down(RosterFixture<Server>& f, bool versioned) {
         other.request("r2", "<iq type='set' id='r2'><query xmlns='jabber:iq:roster'><item jid='" +
                                 erin + "' name='Erin'/></query></iq>");
         RawXmppClient dave_client(f.server, "dave");
-        dave_client.send_stanza("<presence to='" + f.jid("alice") + "' type='subscribe'/>");
+        dave_client.send("<presence to='" + f.jid("alice") + "' type='subscribe'/>");
         dave_client.request("ping", "<iq type='get' id='ping'><ping xmlns='urn:xmpp:ping'/></iq>");
     });
     json after = f.roster_when("alice", [&](const json& r) {

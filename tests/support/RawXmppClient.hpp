@@ -44,15 +44,14 @@ public:
     std::string request(const std::string& id, std::string_view stanza,
                         std::chrono::seconds timeout = std::chrono::seconds(30));
 
-    // Sends a stanza as it is, awaiting nothing (a <presence/>, say).
-    void send_stanza(std::string_view stanza) { send(stanza); }
+    // Sends `bytes` as they are: a stanza that gets no answer, such as a <presence/>.
+    void send(std::string_view bytes);
     // The next stanza named `name` (and of `type`, when given), counting those request()
     // passed over; throws when none comes within `timeout`.
     Received wait_for(const std::string& name, const std::string& type = {},
                       std::chrono::seconds timeout = std::chrono::seconds(30));
 
 private:
-    void send(std::string_view bytes);
     Received next(std::chrono::steady_clock::time_point deadline);
     void reset_parser();
 

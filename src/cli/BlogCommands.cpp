@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: MIT
+// BlogCommands: command-line options to blog.* params, and a feed for people to read.
+#include "src/cli/BlogCommands.hpp"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+namespace roost::cli {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kDefaultWidth = 80;
+
+// What the options of one command fill in; shared by its callback.
+struct Options {
+    std::string profile, jid, id, title, content, xhtml, language, access, service, node, item;
+    std::vector<std::string> tags, groups;
+    std::optional<int> max;
+    std::optional<std::string> before, after;
+    bool keep_comments = false;
+
+    json params() const {
+        json out = json::object();
+        if (!profile.empty()) out["profile"] = profile;
+        return out;
+    }
+};
+
+std::size_t terminal_width() {
+    winsize size{};
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 20)
+        return size.ws_col;
+    return kDefaultWidth;
+}
+
+// UTF-8 characters, not bytes, count towards the width.
+std::size_t display_length(const std::string& text) {
+    std::size_t length = 0;
+    for (char c : text) length += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return length;
+}
+
+// Words wrapped to `width` columns, indented; paragraphs (lines) kept apart.
+void print_wrapped(const std::string& text, std::size_t width, const std::string& indent) {
+    std::istringstream lines(text);
+    std::string line;
+    while (std::getline(lines, line)) {
+        std::istringstream words(line);
+        std::string word, out = indent;
+        std::size_t used = indent.size();
+        bool first = true;
+        while (words >> word) {
+            std::size_t length = display_length(word);
+            if (!first && used + 1 + length > width) {
+                std::cout << out << "\n";
+                out = indent;
+                used = indent.size();
+                first = true;
+            }
+            out += (first ? "" : " ") + word;
+            used += (first ? 0 : 1) + length;
+            first = false;
+        }
+        std::cout << out << "\n";
+    }
+}
+
+std::string text_of(const json& entry, const char* field, const char* fallback = "") {
+    return entry.contains(field) && entry[field].is_string() ? entry[field].get<std::string>()
+                                                             : fallback;
+}
+
+std::string author_of(const json& entry) {
+    if (entry.contains("author")) {
+        const json& author = entry["author"];
+        std::string jid = text_of(author, "jid"), name = text_of(author, "name");
+        if (!name.empty() && !jid.empty()) return name + " <" + jid + ">";
+        if (!jid.empty() || !name.empty()) return jid.empty() ? name : jid;
+    }
+    return text_of(entry, "publisher", "unknown author");
+}
+
+// One post or comment as a feed shows it.
+void print_entry(const json& entry, bool with_comments) {
+    std::size_t width = terminal_width();
+    if (entry.contains("parse_error")) {
+        std::cout << "[" << text_of(entry, "item_id")
+                  << "] unreadable: " << text_of(entry, "parse_error") << "\n\n";
+        return;
+    }
+    std::cout << text_of(entry, "title", "(no title)") << "\n";
+    std::string date = text_of(entry, "published", text_of(entry, "updated").c_str());
+    std::cout << "  " << author_of(entry) << (date.empty() ? "" : ", " + date);
+    if (entry.contains("updated") && entry["updated"] != entry.value("published", json()))
+        std::cout << " (edited " << text_of(entry, "updated") << ")";
+    std::cout << "  [" << text_of(entry, "item_id") << "]\n";
+    std::string content = text_of(entry, "content");
+    if (!content.empty()) print_wrapped(content, width, "  ");
+    if (entry.contains("categories")) {
+        std::string tags;
+        for (const auto& tag : entry["categories"]) tags += " #" + tag.get<std::string>();
+        std::cout << " " << tags << "\n";
+    }
+    if (with_comments) {
+        const json& count = entry.value("comment_count", json());
+        std::cout << "  " << (count.is_number() ? std::to_string(count.get<long>()) : "?")
+                  << " comment(s)\n";
+    }
+    std::cout << "\n";
+}
+
+void add_post_options(CLI::App& command, Options& o, bool title_required) {
+    command.add_option("--profile", o.profile, kProfileHelp);
+    auto* title = command.add_option("--title", o.title, "the title");
+    if (title_required) title->required();
+    command.add_option("--xhtml", o.xhtml, "rich content (XHTML, sanitised before publishing)");
+    command.add_option("--tag", o.tags, "a tag (repeatable)");
+    command.add_option("--lang", o.language, "the language, e.g. en");
+    command.add_option("CONTENT", o.content, "the text; - for stdin");
+}
+
+json post_params(const Options& o, bool edit) {
+    json params = o.params();
+    if (!o.title.empty()) params["title"] = o.title;
+    if (o.content == "-")
+        params["content"] = read_stdin();
+    else if (!o.content.empty() || !edit)
+        params["content"] = o.content;
+    if (!o.xhtml.empty()) params["content_xhtml"] = o.xhtml;
+    if (!o.tags.empty()) params["tags"] = o.tags;
+    if (!o.language.empty()) params["language"] = o.language;
+    if (!o.access.empty()) params["access_model"] = o.access;
+    if (!o.groups.empty()) params["groups"] = o.groups;
+    if (!o.id.empty()) params["id"] = o.id;
+    return params;
+}
+
+void add_paging(CLI::App& command, Options& o) {
+    command.add_option("--max", o.max, "at most this many (the newest, without --before/--after)");
+    command.add_option("--before", o.before, "the page before this RSM key (older items)");
+    command.add_option("--after", o.after, "the page after this RSM key (newer items)");
+}
+
+void put_paging(const Options& o, json& params) {
+    if (o.max) params["max"] = *o.max;
+    if (o.before) params["before"] = *o.before;
+    if (o.after) params["after"] = *o.after;
+}
+
+void add_write(CLI::App& blog, const CliContext& context, int& exit_code, bool edit) {
+    auto o = std::make_shared<Options>();
+    auto* command = edit ? blog.add_subcommand("edit", "edit one of your posts (what is given)")
+                         : blog.add_subcommand("post", "publish a post on your blog");
+    add_post_options(*command, *o, !edit);
+    auto* id =
+        command->add_option("--id", o->id, edit ? "the post's id" : "item id (default: new)");
+    if (edit) id->required();
+    command->add_option("--access", o->access, "open, presence, roster or whitelist")
+        ->check(CLI::IsMember({"open", "presence", "roster", "whitelist"}));
+    command->add_option("--group", o->groups, "a roster group allowed (with --access roster)");
+    command->callback([&context, &exit_code, o, edit] {
+        exit_code = run_command([&] {
+            context.print(context.call(edit ? "blog.edit" : "blog.post", post_params(*o, edit)),
+                          [edit](const json& r) {
+                              std::cout << (edit ? "edited " : "posted ")
+                                        << r["id"].get<std::string>() << "\n";
+                          });
+        });
+    });
+}
+
+void add_delete(CLI::App& blog, const CliContext& context, int& exit_code) {
+    auto o = std::make_shared<Options>();
+    auto* command = blog.add_subcommand("delete", "retract one of your posts and its comments");
+    command->add_option("--profile", o->profile, kProfileHelp);
+    command->add_option("--id", o->id, "the post's id")->required();
+    command->add_flag("--keep-comments", o->keep_comments, "leave its comments node");
+    command->callback([&context, &exit_code, o] {
+        exit_code = run_command([&] {
+            json params = o->params();
+            params["id"] = o->id;
+            if (o->keep_comments) params["keep_comments"] = true;
+            context.print(context.call("blog.retract", params), [](const json& r) {
+                std::cout << "retracted " << r["id"].get<std::string>()
+                          << (r["comments_node_deleted"] == true ? " and its comments" : "")
+                          << "\n";
+            });
+        });
+    });
+}
+
+void add_get(CLI::App& blog, const CliContext& context, int& exit_code) {
+    auto o = std::make_shared<Options>();
+    auto* command = blog.add_subcommand("get", "read a blog, newest first");
+    command->add_option("--profile", o->profile, kProfileHelp);
+    command->add_option("--jid", o->jid, "whose blog (default: yours)");
+    add_paging(*command, *o);
+    command->callback([&context, &exit_code, o] {
+        exit_code = run_command([&] {
+            json params = o->params();
+            if (!o->jid.empty()) params["jid"] = o->jid;
+            put_paging(*o, params);
+            context.print(context.call("blog.get", params), [](const json& r) {
+                if (r["posts"].empty()) std::cout << "no posts\n";
+                for (const auto& post : r["posts"]) print_entry(post, true);
+            });
+        });
+    });
+}
+
+// Which comments: --node (and --service), or the post --item of --jid's blog.
+void add_comments_target(CLI::App& command, Options& o) {
+    command.add_option("--profile", o.profile, kProfileHelp);
+    command.add_option("--service", o.service, "the comments node's service");
+    command.add_option("--node", o.node, "the comments node");
+    command.add_option("--item", o.item, "the post whose comments (instead of --node)");
+    command.add_option("--jid", o.jid, "whose post --item is (default: yours)");
+}
+
+json comments_params(const Options& o) {
+    json params = o.params();
+    for (auto [name, value] : {std::pair{"service", &o.service}, std::pair{"node", &o.node},
+                               std::pair{"item", &o.item}, std::pair{"jid", &o.jid}})
+        if (!value->empty()) params[name] = *value;
+    return params;
+}
+
+void add_comments(CLI::App& blog, const CliContext& context, int& exit_code) {
+    auto* comments = blog.add_subcommand("comments", "a post's comments: get, post, delete")
+                         ->require_subcommand(1);
+
+    auto g = std::make_shared<Options>();
+    auto* get = comments->add_subcommand("get", "the comments, oldest first");
+    add_comments_target(*get, *g);
+    add_paging(*get, *g);
+    get->callback([&context, &exit_code, g] {
+        exit_code = run_command([&] {
+            json params = comments_params(*g);
+            put_paging(*g, params);
+            context.print(context.call("blog.comments.get", params), [](const json& r) {
+                if (r["comments"].empty()) std::cout << "no comments\n";
+                for (const auto& comment : r["comments"]) print_entry(comment, false);
+            });
+        });
+    });
+
+    auto p = std::make_shared<Options>();
+    auto* post = comments->add_subcommand("post", "comment on a post");
+    add_comments_target(*post, *p);
+    post->add_option("--title", p->title, "the title (default: the text's first line)");
+    post->add_option("--xhtml", p->xhtml, "rich content (XHTML, sanitised before publishing)");
+    post->add_option("CONTENT", p->content, "the text; - for stdin")->required();
+    post->callback([&context, &exit_code, p] {
+        exit_code = run_command([&] {
+            json params = comments_params(*p);
+            params.update(post_params(*p, false));
+            context.print(context.call("blog.comments.post", params), [](const json& r) {
+                std::cout << "commented " << r["id"].get<std::string>() << "\n";
+            });
+        });
+    });
+
+    auto d = std::make_shared<Options>();
+    auto* remove = comments->add_subcommand("delete", "retract a comment");
+    add_comments_target(*remove, *d);
+    remove->add_option("--id", d->id, "the comment's id")->required();
+    remove->callback([&context, &exit_code, d] {
+        exit_code = run_command([&] {
+            json params = comments_params(*d);
+            params["id"] = d->id;
+            context.print(context.call("blog.comments.retract", params), [](const json& r) {
+                std::cout << "retracted comment " << r["id"].get<std::string>() << "\n";
+            });
+        });
+    });
+}
+
+}  // namespace
+
+void add_blog_commands(CLI::App& app, const CliContext& context, int& exit_code) {
+    auto* blog =
+        app.add_subcommand("blog", "XEP-0277 microblog: posts and comments")->require_subcommand(1);
+    add_write(*blog, context, exit_code, false);
+    add_write(*blog, context, exit_code, true);
+    add_delete(*blog, context, exit_code);
+    add_get(*blog, context, exit_code);
+    add_comments(*blog, context, exit_code);
+}
+
+}  // namespace roost::cli
