@@ -40,11 +40,20 @@ void install_signal_handlers() {
     std::signal(SIGPIPE, SIG_IGN);  // a client that leaves mid-answer is not fatal
 }
 
+// An installed roostd must not load the plugins of a build tree that happens to be
+// there (an install test runs beside one): only a roostd in the build tree does.
+bool running_from_build_tree() {
+    std::error_code error;
+    std::string self = fs::read_symlink("/proc/self/exe", error).string();
+    std::string root = fs::path(ROOST_BUILD_PLUGIN_DIR).parent_path().string() + "/";
+    return !error && self.compare(0, root.size(), root) == 0;
+}
+
 std::vector<fs::path> builtin_plugin_dirs() {
     std::vector<fs::path> dirs;
     // During development the build tree's plugins (one directory each) come first;
     // installed, $libdir's.
-    if (fs::is_directory(ROOST_BUILD_PLUGIN_DIR))
+    if (running_from_build_tree() && fs::is_directory(ROOST_BUILD_PLUGIN_DIR))
         for (const auto& entry : fs::directory_iterator(ROOST_BUILD_PLUGIN_DIR))
             if (entry.is_directory()) dirs.push_back(entry.path());
     std::sort(dirs.begin(), dirs.end());

@@ -15,11 +15,13 @@
 #include <thread>
 
 namespace roost::test {
-namespace {
+Programs Programs::built() {
+    return {build_dir() / "src/daemon/roostd", build_dir() / "src/cli/roost"};
+}
 
-std::string binary(const char* relative) { return (build_dir() / relative).string(); }
-
-}  // namespace
+Programs Programs::installed_in(const std::filesystem::path& bindir) {
+    return {bindir / "roostd", bindir / "roost"};
+}
 
 std::string profile_toml(const XmppServer& server, const std::string& user) {
     const auto& account = server.account(user);
@@ -29,7 +31,7 @@ std::string profile_toml(const XmppServer& server, const std::string& user) {
            "\nallow_plaintext = true\n";
 }
 
-Daemon::Daemon(const std::string& config) {
+Daemon::Daemon(const std::string& config, Programs programs) : programs_(std::move(programs)) {
     env_ = {{"XDG_CONFIG_HOME", (home_ / "config").string()},
             {"XDG_DATA_HOME", (home_ / "data").string()},
             {"XDG_RUNTIME_DIR", (home_ / "run").string()}};
@@ -75,7 +77,7 @@ std::filesystem::path Daemon::database() const { return home_ / "data" / "roost"
 
 pid_t Daemon::start() {
     auto log_path = home_ / "roostd.log";
-    const ExecImage image({binary("src/daemon/roostd"), "--log-level", "debug"}, env_);
+    const ExecImage image({programs_.roostd.string(), "--log-level", "debug"}, env_);
     pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
@@ -89,12 +91,12 @@ pid_t Daemon::start() {
 }
 
 RunResult Daemon::roost(const std::vector<std::string>& args) const {
-    std::vector<std::string> argv{binary("src/cli/roost")};
+    std::vector<std::string> argv{programs_.roost.string()};
     argv.insert(argv.end(), args.begin(), args.end());
     return run(argv, env_);
 }
 
-RunResult Daemon::run_another() const { return run({binary("src/daemon/roostd")}, env_); }
+RunResult Daemon::run_another() const { return run({programs_.roostd.string()}, env_); }
 
 int Daemon::wait(std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -20,11 +20,18 @@ namespace roost::test {
 // A [profiles.<user>] table for `user`'s account on `server` (loopback, plaintext).
 std::string profile_toml(const XmppServer& server, const std::string& user);
 
+// The roostd and roost a Daemon runs: the build tree's, or an installed pair.
+struct Programs {
+    std::filesystem::path roostd, roost;
+    static Programs built();
+    static Programs installed_in(const std::filesystem::path& bindir);
+};
+
 class Daemon {
 public:
     // Writes `config` (TOML, mode 0600) when not empty, then starts roostd and waits
     // until its socket accepts connections; throws when it does not come up.
-    explicit Daemon(const std::string& config = {});
+    explicit Daemon(const std::string& config = {}, Programs programs = Programs::built());
     ~Daemon();  // SIGKILL if still running
     Daemon(const Daemon&) = delete;
     Daemon& operator=(const Daemon&) = delete;
@@ -55,6 +62,7 @@ private:
     void wait_until_listening();
     int wait(std::chrono::milliseconds timeout);
 
+    Programs programs_;
     TempDir home_;
     std::map<std::string, std::string> env_;
     pid_t pid_ = -1;

@@ -10,9 +10,23 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <stdexcept>
+#include <string_view>
 
 namespace roost::test {
+
+std::filesystem::path program_on_path(const std::string& name) {
+    const char* path = std::getenv("PATH");
+    std::string_view dirs = path ? path : "/usr/bin:/bin";
+    while (!dirs.empty()) {
+        auto colon = dirs.find(':');
+        std::filesystem::path candidate = std::filesystem::path(dirs.substr(0, colon)) / name;
+        if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+        dirs = colon == std::string_view::npos ? std::string_view() : dirs.substr(colon + 1);
+    }
+    throw std::runtime_error(name + " is not on PATH");
+}
 
 RunResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
     TempDir dir;

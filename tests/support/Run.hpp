@@ -3,6 +3,7 @@
 // printed, for tests of the command-line tools.
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -15,7 +16,11 @@ struct RunResult {
     std::string err;
 };
 
-// `env` is added to (or overrides) this process's environment.
+// The program `name` as a shell finds it on PATH; throws when there is none.
+std::filesystem::path program_on_path(const std::string& name);
+
+// `env` is added to (or overrides) this process's environment. argv[0] is a path:
+// see program_on_path().
 RunResult run(const std::vector<std::string>& argv,
               const std::map<std::string, std::string>& env = {});
 
