@@ -70,20 +70,33 @@ _roost_profiles() {
     sed -n 's/^[[:space:]]*\[[[:space:]]*profiles\.\([A-Za-z0-9_-]*\)[[:space:]]*\].*/\1/p' "$config"
 }
 
-# The node names in the daemon's cache; nothing when the daemon is not running.
-# $1 is the roost to run, the rest are options for it (--socket, --profile).
+# The node names in the daemon's cache: the --profile's, else each configured profile's;
+# nothing when the daemon is not running. $1 is the roost to run, the rest are its
+# --socket and --profile from the command line.
 _roost_nodes() {
-    local roost=$1
+    local roost=$1 profile
     shift
-    local scope=(--all-profiles)
-    [[ " $* " == *" --profile "* ]] && scope=()
-    timeout 2 "$roost" --json "$@" pubsub cache stats "${scope[@]}" 2>/dev/null |
-        sed -n 's/^[[:space:]]*"node":[[:space:]]*"\(.*\)",\{0,1\}[[:space:]]*$/\1/p'
+    # Where roost would look for the daemon (doc/roostd.md): no socket, no daemon.
+    local socket=${XDG_RUNTIME_DIR:-/tmp/roost-$(id -u)}/roost/roostd.sock
+    [[ $1 == --socket ]] && socket=$2
+    [[ -S $socket ]] && type -P "$roost" >/dev/null || return 0
+    local scopes=("")
+    [[ " $* " != *" --profile "* ]] && scopes=($(_roost_profiles))
+    for profile in "${scopes[@]:-}"; do
+        timeout 2 "$roost" pubsub cache stats --json "$@" ${profile:+--profile "$profile"} \
+            2>/dev/null </dev/null
+    done | sed -n 's/^[[:space:]]*"node":[[:space:]]*"\(.*\)",\{0,1\}[[:space:]]*$/\1/p' | sort -u
 }
 
-# Sets COMPREPLY to the words of $1 (separated by blanks) that start with $2.
+# Sets COMPREPLY to the words of $1 (separated by blanks) that start with $2. In bash
+# itself: a completion runs on every TAB, and compgen would cost a subshell.
 _roost_reply() {
-    mapfile -t COMPREPLY < <(compgen -W "$1" -- "$2")
+    local - word
+    set -f
+    COMPREPLY=()
+    for word in $1; do
+        [[ $word == "$2"* ]] && COMPREPLY+=("$word")
+    done
 }
 
 # Sets COMPREPLY to the files (or with -d, the directories) whose names start with $2.
@@ -109,8 +122,8 @@ _roost_complete() {
         word=${COMP_WORDS[i]}
         if [[ $word == -* ]]; then
             if [[ $values == *" $word "* ]] && ((i + 1 < COMP_CWORD)); then
-                [[ $word == --socket || $word == --profile ]] &&
-                    passthrough+=("$word" "${COMP_WORDS[i + 1]}")
+                [[ $word == --socket ]] && passthrough=("$word" "${COMP_WORDS[i + 1]}" "${passthrough[@]}")
+                [[ $word == --profile ]] && passthrough+=("$word" "${COMP_WORDS[i + 1]}")
                 ((i++))
             fi
         elif [[ $word == "=" ]]; then

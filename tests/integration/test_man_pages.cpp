@@ -66,8 +66,8 @@ void check_page(const std::string& program, const std::string& page) {
         // A command with subcommands shows in its subcommands' entries.
         std::string heading = "\\fB" + line + (command.subcommands.empty() ? "\\fR" : " ");
         if (!command.path.empty())
-            CHECK_MESSAGE(roff.find(heading) != std::string::npos,
-                          page, " has no entry for `", line, "`: add one to doc/man/", page, ".scd");
+            CHECK_MESSAGE(roff.find(heading) != std::string::npos, page, " has no entry for `",
+                          line, "`: add one to doc/man/", page, ".scd");
         for (const auto& option : command.options) {
             if (option == "--help" && !command.path.empty()) continue;  // said once
             CHECK_MESSAGE(mentions_option(entries, option), page, " does not mention ", option,
@@ -102,6 +102,4 @@ TEST_CASE("roost-migrate(1) names every command and option of roost-migrate --he
     check_page("roost-migrate", "roost-migrate.1");
 }
 
-TEST_CASE("roostd(8) names every option of roostd --help") {
-    check_page("roostd", "roostd.8");
-}
+TEST_CASE("roostd(8) names every option of roostd --help") { check_page("roostd", "roostd.8"); }

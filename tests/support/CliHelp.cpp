@@ -33,13 +33,21 @@ CommandHelp parse_help(std::vector<std::string> path, const std::string& help) {
         if (section == "Subcommands") {
             command.subcommands.push_back(names);
         } else if (section == "Options") {
-            bool takes_value = rest.size() > 1 && rest[0] == ' ' && rest[1] >= 'A' && rest[1] <= 'Z';
+            bool takes_value =
+                rest.size() > 1 && rest[0] == ' ' && rest[1] >= 'A' && rest[1] <= 'Z';
+            std::vector<std::string> choices;
+            if (auto open = rest.find(":{"); takes_value && open != std::string::npos) {
+                std::istringstream list(rest.substr(open + 2, rest.find('}', open) - open - 2));
+                for (std::string choice; std::getline(list, choice, ',');)
+                    choices.push_back(choice);
+            }
             std::istringstream forms(names);
             std::string form;
             while (std::getline(forms, form, ','))
                 if (form.starts_with("--")) {
                     command.options.push_back(form);
                     if (takes_value) command.value_options.push_back(form);
+                    if (!choices.empty()) command.choices[form] = choices;
                 }
         }
     }

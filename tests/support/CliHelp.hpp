@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,8 @@ struct CommandHelp {
     std::vector<std::string> subcommands;
     std::vector<std::string> options;        // long forms: "--help", "--profile"
     std::vector<std::string> value_options;  // those of `options` that take a value
+    // The values an option accepts, when --help lists them ("TEXT:{trace,debug}").
+    std::map<std::string, std::vector<std::string>> choices;
 
     // "roost pubsub cache get" for the program "roost".
     std::string command_line(const std::string& program) const;
