@@ -2,11 +2,10 @@
 // geoloc: an example of a plugin written outside Roost's tree. It teaches the pubsub
 // cache to keep users' locations (XEP-0080, PEP node http://jabber.org/protocol/geoloc)
 // and to read them into JSON: {"lat", "lon", "locality", "country", "text", "timestamp"}.
+#include <pugixml.hpp>
 #include <roost/Analyser.hpp>
 #include <roost/Host.hpp>
 #include <roost/Plugin.hpp>
-
-#include <pugixml.hpp>
 #include <spdlog/spdlog.h>
 
 #include <stdexcept>
@@ -28,8 +27,8 @@ roost::pubsub::ParsedItem parse_geoloc(pugi::xml_node item) {
         try {
             parsed.data[field] = std::stod(value.text().get());
         } catch (const std::exception&) {
-            throw std::runtime_error(std::string("<") + field + "/> is not a number: " +
-                                     value.text().get());
+            throw std::runtime_error(std::string("<") + field +
+                                     "/> is not a number: " + value.text().get());
         }
     }
     for (const char* field : {"locality", "country", "text", "timestamp"}) {
@@ -45,7 +44,8 @@ roost::pubsub::ParsedItem parse_geoloc(pugi::xml_node item) {
 class GeolocPlugin final : public roost::Plugin {
 public:
     void start(roost::Host& host) override {
-        registry_ = host.plugin_as<roost::pubsub::AnalyserRegistry>(roost::pubsub::kCachePluginName);
+        registry_ =
+            host.plugin_as<roost::pubsub::AnalyserRegistry>(roost::pubsub::kCachePluginName);
         if (registry_ == nullptr) throw std::runtime_error("needs the pubsub_cache plugin");
         roost::pubsub::Analyser analyser;
         analyser.name = "geoloc";

@@ -12,6 +12,7 @@ ROOST_PACKAGES=(
     prosody ejabberd
     clang libclang-rt-14-dev
     clang-format
+    scdoc bash-completion
 )
 
 # Installs whichever of the given packages are missing (apt-get as root).

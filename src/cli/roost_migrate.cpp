@@ -191,6 +191,7 @@ int main(int argc, char** argv) {
     app.add_option("--migrations-dir", options.migrations_dir,
                    "read migrations from DIR instead of the built-in ones");
     app.add_flag("--dry-run", options.dry_run, "print the SQL an upgrade or downgrade would run");
+    app.set_version_flag("--version", ROOST_VERSION);
 
     auto* status_cmd = app.add_subcommand("status", "version, latest version, pending migrations");
     auto* upgrade_cmd = app.add_subcommand("upgrade", "apply pending migrations (backup first)");

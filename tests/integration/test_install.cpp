@@ -36,11 +36,12 @@ RunResult must_run(std::vector<std::string> argv,
     return result;
 }
 
-// The one file named `name` under `root`.
-fs::path find_file(const fs::path& root, const std::string& name) {
+// The file under `root` whose path ends with `tail` ("bin/roostd": not the bash
+// completion of the same name).
+fs::path find_file(const fs::path& root, const std::string& tail) {
     for (const auto& entry : fs::recursive_directory_iterator(root))
-        if (entry.path().filename() == name) return entry.path();
-    FAIL("no " << name << " under " << root);
+        if (entry.path().string().ends_with("/" + tail)) return entry.path();
+    FAIL("no " << tail << " under " << root);
     return {};
 }
 
@@ -65,7 +66,7 @@ TEST_CASE("installed: the SDK, roost-plugin.pc, the programs and plugins; an out
               "--no-rebuild", "--quiet"});
 
     // What a distribution expects, under the prefix.
-    fs::path roostd = find_file(stage.path(), "roostd");
+    fs::path roostd = find_file(stage.path(), "bin/roostd");
     fs::path bindir = roostd.parent_path();
     CHECK(fs::exists(bindir / "roost"));
     CHECK(fs::exists(bindir / "roost-migrate"));
@@ -76,6 +77,9 @@ TEST_CASE("installed: the SDK, roost-plugin.pc, the programs and plugins; an out
     CHECK(headers.filename() == "roost");
     for (const auto& entry : fs::directory_iterator(source_dir() / "include" / "roost"))
         CHECK_MESSAGE(fs::exists(headers / entry.path().filename()), entry.path().filename());
+    for (const char* page : {"man1/roost.1", "man1/roost-migrate.1", "man5/roost.toml.5",
+                             "man8/roostd.8", "completions/roost", "doc/roost/roster.md"})
+        CHECK_MESSAGE(fs::exists(find_file(stage.path(), page)), page);
     std::string unit = read_text(find_file(stage.path(), "roostd.service"));
     std::string installed_roostd = "/" + fs::relative(roostd, stage.path()).string();
     CHECK(unit.find("ExecStart=" + installed_roostd + "\n") != std::string::npos);
@@ -93,9 +97,9 @@ TEST_CASE("installed: the SDK, roost-plugin.pc, the programs and plugins; an out
     // The example, built against the stage: the compiler sees its headers, not the tree's.
     TempDir example;
     fs::path example_build = example.path() / "build";
-    must_run({"meson", "setup", example_build.string(),
-              (source_dir() / "examples" / "geoloc").string()},
-             pkg_env);
+    must_run(
+        {"meson", "setup", example_build.string(), (source_dir() / "examples" / "geoloc").string()},
+        pkg_env);
     must_run({"ninja", "-C", example_build.string()}, pkg_env);
     std::string commands = read_text(example_build / "compile_commands.json");
     CHECK(commands.find(headers.parent_path().string()) != std::string::npos);
@@ -105,12 +109,12 @@ TEST_CASE("installed: the SDK, roost-plugin.pc, the programs and plugins; an out
     ProsodyServer server({.users = {"alice", "bob"}, .admins = {"alice"}});
     Publisher alice(server, "alice");
     alice.create_node(server.pubsub_service(), kGeoloc, 100);
-    alice.publish_all(server.pubsub_service(), kGeoloc,
-                      {{"venice", geoloc("45.44", "12.33", "Venice")},
-                       {"lyon", geoloc("45.76", "4.84", "Lyon")}},
-                      1);
-    Daemon daemon("plugin_dirs = [\"" + plugin_dir.string() + "\", \"" +
-                      example_build.string() + "\"]\n" + profile_toml(server, "bob"),
+    alice.publish_all(
+        server.pubsub_service(), kGeoloc,
+        {{"venice", geoloc("45.44", "12.33", "Venice")}, {"lyon", geoloc("45.76", "4.84", "Lyon")}},
+        1);
+    Daemon daemon("plugin_dirs = [\"" + plugin_dir.string() + "\", \"" + example_build.string() +
+                      "\"]\n" + profile_toml(server, "bob"),
                   Programs::installed_in(bindir));
     CacheClient roost(daemon);
     REQUIRE(roost.wait_connected(1));
@@ -131,7 +135,8 @@ TEST_CASE("installed: the SDK, roost-plugin.pc, the programs and plugins; an out
     roost.call("pubsub.cache.sync", target);
     json hits;
     for (int attempt = 0; attempt < 200; ++attempt) {
-        hits = roost.call("pubsub.cache.search", {{"profile", "bob"}, {"query", "type:\"geoloc\""}});
+        hits =
+            roost.call("pubsub.cache.search", {{"profile", "bob"}, {"query", "type:\"geoloc\""}});
         if (hits["hits"].size() == 2) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -139,5 +144,6 @@ TEST_CASE("installed: the SDK, roost-plugin.pc, the programs and plugins; an out
     json venice = roost.call("pubsub.cache.search",
                              {{"profile", "bob"}, {"query", "fts:\"venice\" and lat > 45.4"}});
     REQUIRE(venice["hits"].size() == 1);
-    CHECK(venice["hits"][0]["parsed"] == json{{"lat", 45.44}, {"lon", 12.33}, {"locality", "Venice"}});
+    CHECK(venice["hits"][0]["parsed"] ==
+          json{{"lat", 45.44}, {"lon", 12.33}, {"locality", "Venice"}});
 }
