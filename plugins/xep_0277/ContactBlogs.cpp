@@ -29,8 +29,7 @@ bool presence_subscription(const roster::RosterItem& item) {
 
 bool is_blog(const pubsub::NodeInfo& node, const std::string& profile) {
     return node.key.profile == profile && node.key.node == kMicroblogNode &&
-           !node.key.service.empty() && node.extra.is_object() &&
-           node.extra.contains(kFollowExtra);
+           !node.key.service.empty() && node.extra.is_object() && node.extra.contains(kFollowExtra);
 }
 
 bool synced_or_syncing(const pubsub::NodeInfo& node) {
@@ -45,11 +44,11 @@ ContactBlogs::ContactBlogs(Host& host, pubsub::PubsubApi& pubsub, pubsub::CacheS
                            roster::RosterApi* roster)
     : host_(host), pubsub_(pubsub), cache_(cache), roster_(roster) {
     // After the cache's own handler, which applies the event to a node it holds.
-    trigger_ = host.triggers().add(
-        pubsub::kEventItems, [this](TriggerContext& context, const TriggerResume&) {
-            on_published(static_cast<pubsub::ItemsEvent&>(context));
-            return TriggerDecision::Continue;
-        });
+    trigger_ = host.triggers().add(pubsub::kEventItems,
+                                   [this](TriggerContext& context, const TriggerResume&) {
+                                       on_published(static_cast<pubsub::ItemsEvent&>(context));
+                                       return TriggerDecision::Continue;
+                                   });
     connection_handler_ = host.xmpp().on_connection([this](XmppClient& client, bool connected) {
         if (connected) on_connected(client.profile());
     });
@@ -85,16 +84,15 @@ void ContactBlogs::follow(const pubsub::NodeKey& key, const std::string& how,
                           std::function<void(const pubsub::CacheSyncResult&)> done) {
     mark(key, how, true, "");
     host_.log().info("blog of {} followed ({}), profile {}", key.service, how, key.profile);
-    cache_.sync_node(key, [this, alive = alive_, key, done = std::move(done)](
-                              const pubsub::CacheSyncResult& result) {
+    cache_.sync_node(key, [this, alive = alive_, key,
+                           done = std::move(done)](const pubsub::CacheSyncResult& result) {
         if (*alive && result.state == pubsub::SyncState::Error)
             host_.log().warn("blog of {}: {}", key.service, result.reason);
         if (done) done(result);
     });
 }
 
-void ContactBlogs::unfollow(const pubsub::NodeKey& key, const std::string& reason,
-                            bool by_user) {
+void ContactBlogs::unfollow(const pubsub::NodeKey& key, const std::string& reason, bool by_user) {
     auto state = follow_state(key);
     // Unfollowed by the user: explicit from now on, so that a notification does not
     // follow it again.
@@ -227,21 +225,21 @@ void follow(Blog& blog, const json& params, const Reply& reply) {
     ContactBlogs& blogs = contacts(blog);
     Account account = account_param(blog, params);
     auto key = blog_param(account, params);
-    blogs.follow(key, kExplicit, [&blogs, alive = blog.alive, key,
-                                  reply](const pubsub::CacheSyncResult& result) {
-        if (!*alive) return;
-        std::string where = "blog of " + key.service;
-        if (!result.state) {
-            reply->error({rpc_error::kNotFound, where + ": " + result.reason});
-            return;
-        }
-        if (result.state == pubsub::SyncState::Error) {
-            reply->error({rpc_error::kRemoteError, where + ": " + result.reason});
-            return;
-        }
-        auto node = blogs.store().node_state(key);
-        reply->result(node ? blog_json(blogs, *node) : json());
-    });
+    blogs.follow(key, kExplicit,
+                 [&blogs, alive = blog.alive, key, reply](const pubsub::CacheSyncResult& result) {
+                     if (!*alive) return;
+                     std::string where = "blog of " + key.service;
+                     if (!result.state) {
+                         reply->error({rpc_error::kNotFound, where + ": " + result.reason});
+                         return;
+                     }
+                     if (result.state == pubsub::SyncState::Error) {
+                         reply->error({rpc_error::kRemoteError, where + ": " + result.reason});
+                         return;
+                     }
+                     auto node = blogs.store().node_state(key);
+                     reply->result(node ? blog_json(blogs, *node) : json());
+                 });
 }
 
 void unfollow(Blog& blog, const json& params, const Reply& reply) {

@@ -31,8 +31,8 @@ std::string entry(const std::string& id) {
 }
 
 std::string roster_item(const std::string& jid, const char* subscription) {
-    return "<query xmlns='jabber:iq:roster'><item jid='" + jid + "' subscription='" +
-           subscription + "'/></query>";
+    return "<query xmlns='jabber:iq:roster'><item jid='" + jid + "' subscription='" + subscription +
+           "'/></query>";
 }
 
 struct Contacts {
@@ -55,7 +55,8 @@ struct Contacts {
     // Connects alice; with the roster plugin, her roster is `roster` (a <query/>).
     void connect(const std::string& roster = "<query xmlns='jabber:iq:roster'/>") {
         alice = &backend.xmpp.connect(kAlice, kAliceJid);
-        if (backend.plugins.find("roster") != nullptr) alice->answer(alice->next_iq("query"), roster);
+        if (backend.plugins.find("roster") != nullptr)
+            alice->answer(alice->next_iq("query"), roster);
         settle();
     }
 
