@@ -86,8 +86,14 @@ void ContactBlogs::follow(const pubsub::NodeKey& key, const std::string& how,
     host_.log().info("blog of {} followed ({}), profile {}", key.service, how, key.profile);
     cache_.sync_node(key, [this, alive = alive_, key,
                            done = std::move(done)](const pubsub::CacheSyncResult& result) {
-        if (*alive && result.state == pubsub::SyncState::Error)
+        if (!*alive) return;
+        if (result.state == pubsub::SyncState::Error)
             host_.log().warn("blog of {}: {}", key.service, result.reason);
+        // Stopped while it synced (the roster fetched at connect said so): the sync's
+        // subscription and state go again.
+        auto now = follow_state(key);
+        if (now && !now->value("active", false))
+            unfollow(key, now->value("reason", ""), now->value("followed", "") == kExplicit);
         if (done) done(result);
     });
 }
@@ -149,14 +155,17 @@ void ContactBlogs::on_published(const pubsub::ItemsEvent& event) {
     follow(key, how);
 }
 
+// What was missed offline is fetched again; what the roster now refuses or allows
+// (changed while Roost was away) is stopped or resumed.
 void ContactBlogs::on_connected(const std::string& profile) {
     for (const auto& node : blogs(profile)) {
         const json& state = node.extra[kFollowExtra];
-        if (!state.value("active", false)) continue;
+        bool active = state.value("active", false);
         std::string how = state.value("followed", kNotification);
+        if (how == kExplicit && !active) continue;  // unfollowed by the user
         if (wanted(node.key, how))
             follow(node.key, how);
-        else
+        else if (active)
             unfollow(node.key, "no presence subscription to " + node.key.service);
     }
 }

@@ -174,6 +174,14 @@ TEST_CASE("at connect, followed blogs of contacts are synced, the others stopped
     c.settle();
     CHECK_FALSE(c.node(kBob)->sync_state);
     CHECK(c.following()[0]["active"] == false);
+    c.backend.xmpp.disconnect(kAlice);
+    c.settle();
+
+    // Back in the roster while alice was away: resumed at connect.
+    c.connect(roster_item(kBob, "to"));
+    c.serve_sync(kBob, {entry("p1"), entry("p2"), entry("p3")});
+    CHECK(c.following()[0]["active"] == true);
+    CHECK(c.node(kBob)->sync_state == pubsub::SyncState::Completed);
 }
 
 TEST_CASE("blog.follow syncs a blog, blog.unfollow stops it for good; bad params are refused") {
