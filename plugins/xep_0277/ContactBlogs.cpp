@@ -140,7 +140,8 @@ bool ContactBlogs::wanted(const pubsub::NodeKey& key, const std::string& how) {
 // A notification of a blog the cache does not hold whole: the owner's node is
 // synced, so that the cache holds every post and not just the notified ones.
 void ContactBlogs::on_published(const pubsub::ItemsEvent& event) {
-    if (event.node != kMicroblogNode || event.service.empty()) return;
+    // Accounts' PEP services only: a pubsub service (no '@') is nobody's blog.
+    if (event.node != kMicroblogNode || event.service.find('@') == std::string::npos) return;
     XmppClient* client = host_.xmpp().client(event.profile);
     if (client == nullptr || same_jid(event.service, client->bare_jid())) return;
     pubsub::NodeKey key{event.profile, bare(event.service), event.node};
@@ -150,8 +151,11 @@ void ContactBlogs::on_published(const pubsub::ItemsEvent& event) {
     // Unfollowed by the user: notifications keep coming while the presence
     // subscription lasts, and do not follow the blog again.
     if (state && !active && how == kExplicit) return;
-    auto node = store().node_state(key);
-    if (active && node && synced_or_syncing(*node)) return;
+    // Already kept (read before, say): the cache applies the event; no resync.
+    if (auto node = store().node_state(key); node && synced_or_syncing(*node)) {
+        if (!active) mark(key, how, true, "");
+        return;
+    }
     follow(key, how);
 }
 

@@ -231,6 +231,24 @@ TEST_CASE("blog.follow syncs a blog, blog.unfollow stops it for good; bad params
     CHECK(missing->failure->code == rpc_error::kNotFound);
 }
 
+TEST_CASE("a blog already synced is only marked seen; a pubsub service's node is nobody's blog") {
+    Contacts c;
+    c.connect(roster_item(kBob, "both"));
+    auto read = c.backend.ipc.call("blog.get", {{"jid", kBob}});
+    c.serve_sync(kBob, {entry("p1")});
+    REQUIRE(c.node(kBob)->sync_state == pubsub::SyncState::Completed);
+    CHECK(c.following().empty());
+    c.notify(kBob, {entry("p2")});
+    CHECK_THROWS(c.alice->next_iq("subscribe"));  // no resync
+    CHECK(c.cached(kBob) == std::vector<std::string>{"p1", "p2"});
+    REQUIRE(c.following().size() == 1);
+    CHECK(c.following()[0]["active"] == true);
+
+    c.notify("pubsub.example.org", {entry("x1")});
+    CHECK_THROWS(c.alice->next_iq("subscribe"));
+    CHECK(c.following().size() == 1);
+}
+
 TEST_CASE("without the roster plugin, every blog seen through a notification is followed") {
     Contacts c(false);
     c.connect();
