@@ -233,6 +233,18 @@ void contact_blog(Fixture<Server>& f) {
     CHECK(bob["roster_subscription"] == "both");
     CHECK(bob["sync_state"] == "completed");
     CHECK(bob["items"] == 3);
+
+    // Bob leaves alice's roster: his blog is no longer followed; its posts stay cached.
+    f.ok({"roster", "remove", f.jid("bob")});
+    json stopped;
+    CHECK(poll_until(std::chrono::seconds(10), [&] {
+        stopped = f.ok({"blog", "following"})["blogs"][0];
+        return stopped["active"] == false;
+    }));
+    CHECK(stopped["reason"] == f.jid("bob") + " left the roster");
+    CHECK(stopped["sync_state"] == nullptr);
+    CHECK(stopped["subscribed"] == false);
+    CHECK(stopped["items"] == 3);
 }
 
 template <class Server>
