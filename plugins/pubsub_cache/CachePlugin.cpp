@@ -150,6 +150,14 @@ void CachePlugin::sync(const pubsub::NodeKey& key, bool explicit_sync, SyncDone 
     start_sync(key, std::move(analyser), explicit_sync, std::move(done));
 }
 
+void CachePlugin::sync_node(const pubsub::NodeKey& key,
+                            std::function<void(const pubsub::CacheSyncResult&)> done) {
+    sync(node_key(key.profile, key.service, key.node), false,
+         [alive = alive_, done = std::move(done)](const SyncOutcome& outcome) {
+             if (*alive && done) done({outcome.state, outcome.reason, outcome.items});
+         });
+}
+
 std::shared_ptr<NodeSync> CachePlugin::start_sync(const pubsub::NodeKey& key,
                                                   std::optional<pubsub::Analyser> analyser,
                                                   bool explicit_sync, SyncDone done, bool fetch) {

@@ -11,6 +11,7 @@
 #include "roost/NodeConfiguration.hpp"
 #include "roost/Plugin.hpp"
 #include "roost/Pubsub.hpp"
+#include "roost/PubsubCache.hpp"
 
 #include <chrono>
 #include <functional>
@@ -26,7 +27,9 @@ namespace roost::cache {
 inline constexpr int kGetItemsPriority = 1000;
 
 // Reactor thread only.
-class CachePlugin final : public Plugin, public pubsub::AnalyserRegistry {
+class CachePlugin final : public Plugin,
+                          public pubsub::AnalyserRegistry,
+                          public pubsub::CacheSyncApi {
 public:
     void start(Host& host) override;
     void stop() override;
@@ -34,6 +37,10 @@ public:
     // pubsub::AnalyserRegistry
     void add_analyser(pubsub::Analyser analyser) override { analysers_.add(std::move(analyser)); }
     void remove_analyser(const std::string& name) override { analysers_.remove(name); }
+
+    // pubsub::CacheSyncApi: sync(), not explicit (analysers decide).
+    void sync_node(const pubsub::NodeKey& key,
+                   std::function<void(const pubsub::CacheSyncResult&)> done) override;
 
     // Syncs `key` now (or joins the running sync) and calls `done` at its end. An
     // explicit sync caches the node even when no analyser asks for it.

@@ -19,21 +19,9 @@
 #include <utility>
 
 namespace roost::xep0277 {
-namespace {
 
-using nlohmann::json;
-using Reply = std::shared_ptr<RpcReply>;
-using Handler = void (*)(Blog&, const json&, const Reply&);
-using namespace ipc_params;
-
-// The profile a method acts on and its connected account.
-struct Account {
-    std::string profile;
-    std::string jid;  // bare
-};
-
-Account account_param(Blog& blog, const json& params) {
-    std::string profile = profile_param(blog.host.xmpp(), params);
+Account account_param(Blog& blog, const nlohmann::json& params) {
+    std::string profile = ipc_params::profile_param(blog.host.xmpp(), params);
     XmppClient* client = blog.host.xmpp().client(profile);
     if (client == nullptr || !client->connected())
         throw RpcError{rpc_error::kUnavailable,
@@ -47,6 +35,13 @@ bool same_jid(std::string_view a, std::string_view b) {
                std::tolower(static_cast<unsigned char>(y));
     });
 }
+
+namespace {
+
+using nlohmann::json;
+using Reply = std::shared_ptr<RpcReply>;
+using Handler = void (*)(Blog&, const json&, const Reply&);
+using namespace ipc_params;
 
 // The service as answers name it: the account's own PEP is its bare JID.
 std::string shown_service(const Account& account, const std::string& service) {

@@ -4,11 +4,14 @@
 // the blog.* methods (BlogMethods) when the xep_0060 plugin is there.
 #include "AtomParser.hpp"
 #include "BlogMethods.hpp"
+#include "ContactBlogs.hpp"
 #include "roost/Analyser.hpp"
 #include "roost/Host.hpp"
 #include "roost/Jid.hpp"
 #include "roost/Plugin.hpp"
+#include "roost/PubsubCache.hpp"
 #include "roost/PubsubWrite.hpp"
+#include "roost/Roster.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -73,10 +76,13 @@ public:
             registry_->add_analyser(std::move(analyser));
         }
         host.xmpp().add_feature(kNotifyFeature);
+        start_contacts(host);
     }
 
     // The parsers are code of this library, which may be unloaded after stop().
     void stop() override {
+        if (contacts_) unregister_follow_methods(*blog_);
+        contacts_.reset();
         if (blog_) unregister_blog_methods(*blog_);
         blog_.reset();
         if (registry_ == nullptr) return;
@@ -99,7 +105,21 @@ private:
         register_blog_methods(*blog_);
     }
 
+    // Contacts' blogs need the cache to keep them and the blog methods' xep_0060.
+    void start_contacts(Host& host) {
+        auto* cache = host.plugin_as<pubsub::CacheSyncApi>(pubsub::kCachePluginName);
+        if (cache == nullptr || !blog_) return;
+        auto* roster = host.plugin_as<roster::RosterApi>(roster::kPluginName);
+        if (roster == nullptr)
+            host.log().info("no {} plugin: every blog seen through a notification is followed",
+                            roster::kPluginName);
+        contacts_ = std::make_unique<ContactBlogs>(host, blog_->pubsub, *cache, roster);
+        blog_->contacts = contacts_.get();
+        register_follow_methods(*blog_);
+    }
+
     std::unique_ptr<Blog> blog_;
+    std::unique_ptr<ContactBlogs> contacts_;
     pubsub::AnalyserRegistry* registry_ = nullptr;
     std::vector<std::string> names_;
 };
@@ -107,4 +127,5 @@ private:
 }  // namespace
 }  // namespace roost::xep0277
 
-ROOST_PLUGIN(roost::xep0277::Xep0277Plugin, "xep_0277", "0.1.0", (), ("xep_0060", "pubsub_cache"));
+ROOST_PLUGIN(roost::xep0277::Xep0277Plugin, "xep_0277", "0.1.0", (),
+             ("xep_0060", "pubsub_cache", "roster"));

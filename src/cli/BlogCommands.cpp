@@ -281,6 +281,48 @@ void add_comments(CLI::App& blog, const CliContext& context, int& exit_code) {
     });
 }
 
+// One line per followed blog: who, why, and what the cache holds of it.
+void print_followed(const json& blog) {
+    std::cout << blog["jid"].get<std::string>() << "  " << blog["followed"].get<std::string>();
+    if (!blog["active"].get<bool>())
+        std::cout << ", stopped: " << blog["reason"].get<std::string>() << "\n";
+    else
+        std::cout << ", "
+                  << (blog["sync_state"].is_null() ? "not synced"
+                                                   : blog["sync_state"].get<std::string>())
+                  << ", " << blog["items"].get<int>() << " post(s)\n";
+}
+
+void add_follow(CLI::App& blog, const CliContext& context, int& exit_code) {
+    for (bool follow : {true, false}) {
+        auto o = std::make_shared<Options>();
+        auto* command = blog.add_subcommand(
+            follow ? "follow" : "unfollow",
+            follow ? "keep someone's blog in the cache" : "stop keeping someone's blog current");
+        command->add_option("--profile", o->profile, kProfileHelp);
+        command->add_option("JID", o->jid, "whose blog")->required();
+        command->callback([&context, &exit_code, o, follow] {
+            exit_code = run_command([&] {
+                json params = o->params();
+                params["jid"] = o->jid;
+                context.print(context.call(follow ? "blog.follow" : "blog.unfollow", params),
+                              print_followed);
+            });
+        });
+    }
+    auto o = std::make_shared<Options>();
+    auto* command = blog.add_subcommand("following", "the blogs followed and their cache state");
+    command->add_option("--profile", o->profile, kProfileHelp);
+    command->callback([&context, &exit_code, o] {
+        exit_code = run_command([&] {
+            context.print(context.call("blog.following", o->params()), [](const json& r) {
+                if (r["blogs"].empty()) std::cout << "no blogs followed\n";
+                for (const auto& followed : r["blogs"]) print_followed(followed);
+            });
+        });
+    });
+}
+
 }  // namespace
 
 void add_blog_commands(CLI::App& app, const CliContext& context, int& exit_code) {
@@ -291,6 +333,7 @@ void add_blog_commands(CLI::App& app, const CliContext& context, int& exit_code)
     add_delete(*blog, context, exit_code);
     add_get(*blog, context, exit_code);
     add_comments(*blog, context, exit_code);
+    add_follow(*blog, context, exit_code);
 }
 
 }  // namespace roost::cli

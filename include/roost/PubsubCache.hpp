@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+// CacheSyncApi: what the pubsub_cache plugin offers other plugins besides its analyser
+// registry: syncing a node on demand, as `pubsub.cache.sync` does for a client.
+// host.plugin_as<CacheSyncApi>(kCachePluginName).
+#pragma once
+
+#include "roost/Analyser.hpp"
+#include "roost/PubsubStore.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace roost::pubsub {
+
+// How a sync ended: `state` unset when the node is gone or no analyser wants it (the
+// cache then holds nothing of it); Error with the reason when the server refused.
+struct CacheSyncResult {
+    std::optional<SyncState> state;
+    std::string reason;
+    int items = 0;  // stored by this sync
+};
+
+// A separate interface, so that plugins built before it still load: a caller that finds
+// no such plugin does without. Reactor thread only; `done` is called once (never after
+// the cache stopped).
+class CacheSyncApi {
+public:
+    virtual ~CacheSyncApi() = default;
+    // Subscribes to the node, fetches every item and stores them, as a read of a node an
+    // analyser keeps in sync does; joins the node's running sync when there is one. Only
+    // nodes an analyser keeps in sync are cached.
+    virtual void sync_node(const NodeKey& key,
+                           std::function<void(const CacheSyncResult&)> done) = 0;
+};
+
+}  // namespace roost::pubsub
