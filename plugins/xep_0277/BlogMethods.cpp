@@ -164,6 +164,13 @@ pubsub::FormFields comments_config(const PostInput& input) {
     return config;
 }
 
+// The blog node: readable as the first post is, keeping as many posts as the server allows.
+pubsub::FormFields blog_config(const PostInput& input) {
+    pubsub::FormFields config = access_fields(input);
+    config["pubsub#max_items"] = {"max"};
+    return config;
+}
+
 void post(Blog& blog, const json& params, const Reply& reply) {
     Account account = account_param(blog, params);
     PostInput in = post_input(params, true, false);
@@ -189,16 +196,33 @@ void post(Blog& blog, const json& params, const Reply& reply) {
     // The comments node first: a post never links to a node that is not there. One left
     // by an earlier post of the same id is taken as it is.
     pubsub::NodeKey comments{account.profile, blog.comments_service, comments_node};
-    blog.write.create_node_with(comments, comments_config(in),
-                                [alive = blog.alive, reply, publish = std::move(publish)](
-                                    std::optional<XmppError> error) mutable {
-                                    if (!*alive) return;
-                                    if (error && error->condition != "conflict") {
-                                        failed(reply, error);
-                                        return;
-                                    }
-                                    publish();
-                                });
+    auto with_comments = [&blog, comments, config = comments_config(in), reply,
+                          publish = std::move(publish)]() mutable {
+        blog.write.create_node_with(
+            comments, config,
+            [alive = blog.alive, reply,
+             publish = std::move(publish)](std::optional<XmppError> error) mutable {
+                if (!*alive || (error && error->condition != "conflict" && failed(reply, error)))
+                    return;
+                publish();
+            });
+    };
+    if (blog.blog_node_ready.contains(account.profile)) {
+        with_comments();
+        return;
+    }
+    // The blog node before a first post: a server makes a PEP node on a first publish
+    // with its defaults, and Prosody 0.12's keep one item (every post would replace the
+    // last). A node already there is taken as it is.
+    blog.write.create_node_with(
+        {account.profile, "", kMicroblogNode}, blog_config(in),
+        [&blog, alive = blog.alive, profile = account.profile, reply,
+         with_comments = std::move(with_comments)](std::optional<XmppError> error) mutable {
+            if (!*alive || (error && error->condition != "conflict" && failed(reply, error)))
+                return;
+            blog.blog_node_ready.insert(profile);
+            with_comments();
+        });
 }
 
 void edit(Blog& blog, const json& params, const Reply& reply) {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,8 @@ struct Blog {
     std::string comments_service;  // [plugins.xep_0277] comments_service; "" = own PEP
     std::shared_ptr<bool> alive = std::make_shared<bool>(true);  // false once stopped
     ContactBlogs* contacts = nullptr;  // nullptr without the cache: no blog.follow...
+    // Profiles whose blog node this run made or found: only a first post creates it.
+    std::set<std::string> blog_node_ready{};
 };
 
 // The profile a method acts on and its connected account.

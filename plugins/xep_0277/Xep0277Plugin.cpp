@@ -101,7 +101,10 @@ private:
             return;
         }
         blog_ = std::make_unique<Blog>(
-            Blog{host, *pubsub, *write, comments_service_setting(host.settings())});
+            Blog{.host = host,
+                 .pubsub = *pubsub,
+                 .write = *write,
+                 .comments_service = comments_service_setting(host.settings())});
         register_blog_methods(*blog_);
     }
 

@@ -128,6 +128,13 @@ void post_edit_comment_retract(Fixture<Server>& f) {
     CHECK(posted["node"] == "urn:xmpp:microblog:0");
     CHECK(posted["service"] == f.jid("alice"));
     CHECK(posted["comments_node"] == "urn:xmpp:microblog:0:comments/" + id);
+    // Every post stays: the blog node was made to keep them (a server's default PEP node
+    // keeps one on Prosody 0.12).
+    f.ok("alice", {"blog", "post", "--title", "Second", "--access", "open", "Two."});
+    f.ok("alice", {"blog", "post", "--title", "Third", "--access", "open", "Three."});
+    json on_server =
+        f.ok("alice", {"pubsub", "get", "--no-cache", "--node", "urn:xmpp:microblog:0"});
+    CHECK(on_server["items"].size() == 3);
 
     // Bob reads it through Roost (the first read goes to the server and syncs the node)...
     auto posts = f.posts("bob", "alice");

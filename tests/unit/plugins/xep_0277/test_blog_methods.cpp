@@ -53,14 +53,22 @@ std::vector<std::string> field(const SentIq& iq, const char* var) {
 
 }  // namespace
 
-TEST_CASE("blog.post creates the comments node like the post, then publishes the entry with "
-          "the access model as publish-options") {
+TEST_CASE("blog.post creates the blog node keeping every post and the comments node like the "
+          "post, then publishes the entry with the access model as publish-options") {
     Blog blog;
     auto reply = blog.backend.ipc.call("blog.post", {{"title", "Hello"},
                                                      {"content", "First post"},
                                                      {"id", "p1"},
                                                      {"access_model", "roster"},
                                                      {"groups", {"friends"}}});
+    SentIq blog_node = blog.alice->next_iq("create");
+    CHECK(blog_node.to == "");
+    CHECK(blog_node.node() == "urn:xmpp:microblog:0");
+    CHECK(field(blog_node, "pubsub#max_items") == std::vector<std::string>{"max"});
+    CHECK(field(blog_node, "pubsub#access_model") == std::vector<std::string>{"roster"});
+    CHECK_THROWS(blog.alice->next_iq());
+    blog.alice->answer(blog_node);
+
     SentIq create = blog.alice->next_iq("create");
     CHECK(create.to == "");
     CHECK(create.node() == "urn:xmpp:microblog:0:comments/p1");
@@ -88,14 +96,16 @@ TEST_CASE("blog.post creates the comments node like the post, then publishes the
                           {"comments_node", "urn:xmpp:microblog:0:comments/p1"}}));
 }
 
-TEST_CASE("blog.post takes a comments node already there, and fails with the server's error "
-          "on any other refusal, publishing nothing") {
+TEST_CASE("blog.post takes a blog node and a comments node already there, and fails with the "
+          "server's error on any other refusal, publishing nothing") {
     Blog blog;
     auto again = blog.backend.ipc.call("blog.post", {{"title", "Again"}, {"id", "p1"}});
-    blog.alice->answer_error(blog.alice->next_iq("create"), "conflict", "cancel");
+    blog.alice->answer_error(blog.alice->next_iq("create"), "conflict", "cancel");  // the blog's
+    blog.alice->answer_error(blog.alice->next_iq("create"), "conflict", "cancel");  // comments
     blog.alice->answer(blog.alice->next_iq("publish"));
     CHECK(again->answer);
 
+    // The blog node is known now: a second post makes its comments node alone.
     auto refused = blog.backend.ipc.call("blog.post", {{"title", "No"}});
     blog.alice->answer_error(blog.alice->next_iq("create"), "forbidden", "auth");
     REQUIRE(refused->failure);
