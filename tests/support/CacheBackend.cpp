@@ -10,16 +10,9 @@
 namespace roost::test {
 
 CacheBackend::CacheBackend(nlohmann::json cache_settings) {
-    for (const char* plugin : {pubsub::kPluginName, pubsub::kCachePluginName})
-        install_built_plugin(plugin_dir.path(), plugin);
     if (!cache_settings.contains("first_retry_ms")) cache_settings["first_retry_ms"] = 20;
     backend.settings[pubsub::kCachePluginName] = std::move(cache_settings);
-    backend.plugins.load({plugin_dir.path()});
-    backend.plugins.start();
-    for (const auto& plugin : backend.plugins.plugins()) {
-        INFO(plugin.name, ": ", plugin.reason);
-        REQUIRE(plugin.state == core::PluginState::Started);
-    }
+    backend.start_built_plugins(plugin_dir.path(), {pubsub::kPluginName, pubsub::kCachePluginName});
     pubsub::Analyser notes;
     notes.name = "notes";
     notes.type = "notes";

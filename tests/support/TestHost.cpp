@@ -5,6 +5,8 @@
 #include "src/storage/Migrator.hpp"
 #include "tests/support/TempDir.hpp"
 
+#include <doctest/doctest.h>
+
 #include <memory>
 #include <stdexcept>
 
@@ -70,6 +72,17 @@ TestBackend::TestBackend()
 TestBackend::~TestBackend() {
     xmpp.close_all();
     plugins.stop();
+}
+
+void TestBackend::start_built_plugins(const std::filesystem::path& directory,
+                                      const std::vector<std::string>& names) {
+    for (const auto& name : names) install_built_plugin(directory, name);
+    plugins.load({directory});
+    plugins.start();
+    for (const auto& plugin : plugins.plugins()) {
+        INFO(plugin.name, ": ", plugin.reason);
+        REQUIRE(plugin.state == core::PluginState::Started);
+    }
 }
 
 void install_built_plugin(const std::filesystem::path& directory, const std::string& name) {

@@ -78,6 +78,11 @@ public:
     std::map<std::string, nlohmann::json> settings;
     core::HostServices services;
     core::PluginHost plugins;
+
+    // Copies the built plugins `names` into `directory`, loads and starts them; fails
+    // the test unless every one started.
+    void start_built_plugins(const std::filesystem::path& directory,
+                             const std::vector<std::string>& names);
 };
 
 // Copies the built plugin `name` (<builddir>/plugins/<name>/<name>.so) into `directory`.

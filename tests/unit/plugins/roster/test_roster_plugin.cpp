@@ -20,13 +20,7 @@ constexpr const char* kRosterNs = "jabber:iq:roster";
 
 struct RosterBackend {
     RosterBackend() {
-        install_built_plugin(plugin_dir.path(), roster::kPluginName);
-        backend.plugins.load({plugin_dir.path()});
-        backend.plugins.start();
-        for (const auto& plugin : backend.plugins.plugins()) {
-            INFO(plugin.name, ": ", plugin.reason);
-            REQUIRE(plugin.state == core::PluginState::Started);
-        }
+        backend.start_built_plugins(plugin_dir.path(), {roster::kPluginName});
         api = dynamic_cast<roster::RosterApi*>(backend.plugins.find(roster::kPluginName));
         REQUIRE(api != nullptr);
         api->on_change([this](const roster::RosterChange& change) { changes.push_back(change); });

@@ -25,10 +25,7 @@ struct Blog {
     FakeClient* alice = nullptr;
 
     Blog() {
-        for (const char* plugin : {"xep_0060", "pubsub_cache", "xep_0277"})
-            install_built_plugin(plugin_dir.path(), plugin);
-        backend.plugins.load({plugin_dir.path()});
-        backend.plugins.start();
+        backend.start_built_plugins(plugin_dir.path(), {"xep_0060", "pubsub_cache", "xep_0277"});
         alice = &backend.xmpp.connect("alice", kAliceJid);
     }
 

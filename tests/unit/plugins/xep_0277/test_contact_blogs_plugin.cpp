@@ -41,15 +41,9 @@ struct Contacts {
     FakeClient* alice = nullptr;
 
     explicit Contacts(bool with_roster = true) {
-        for (const char* plugin : {"xep_0060", "pubsub_cache", "roster", "xep_0277"})
-            if (with_roster || std::string(plugin) != "roster")
-                install_built_plugin(plugin_dir.path(), plugin);
-        backend.plugins.load({plugin_dir.path()});
-        backend.plugins.start();
-        for (const auto& plugin : backend.plugins.plugins()) {
-            INFO(plugin.name, ": ", plugin.reason);
-            REQUIRE(plugin.state == core::PluginState::Started);
-        }
+        std::vector<std::string> plugins = {"xep_0060", "pubsub_cache", "xep_0277"};
+        if (with_roster) plugins.insert(plugins.begin() + 2, "roster");
+        backend.start_built_plugins(plugin_dir.path(), plugins);
     }
 
     // Connects alice; with the roster plugin, her roster is `roster` (a <query/>).
