@@ -72,4 +72,9 @@ inline std::optional<std::string> jid_problem(std::string_view jid) {
     return resourcepart_problem(jid.substr(bare.size() + 1));
 }
 
+// The bare JID of `jid`: everything before the first '/' (RFC 7622 §3.2).
+inline std::string bare_jid(std::string_view jid) {
+    return std::string(jid.substr(0, jid.find('/')));
+}
+
 }  // namespace roost

@@ -4,6 +4,7 @@
 #include "RosterJson.hpp"
 #include "RosterMethods.hpp"
 #include "RosterXml.hpp"
+#include "roost/Jid.hpp"
 #include "roost/Xml.hpp"
 
 #include <spdlog/spdlog.h>
@@ -18,8 +19,6 @@ std::int64_t now_ms() {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
-
-std::string bare(std::string_view jid) { return std::string(jid.substr(0, jid.find('/'))); }
 
 }  // namespace
 
@@ -145,7 +144,7 @@ void RosterPlugin::handle_push(XmppClient& client, pugi::xml_node iq) {
 // one, or a new message, is a change.
 void RosterPlugin::handle_presence(XmppClient& client, pugi::xml_node presence) {
     std::string type = presence.attribute("type").value();
-    std::string from = bare(presence.attribute("from").value());
+    std::string from = bare_jid(presence.attribute("from").value());
     if (from.empty() || from == client.bare_jid()) return;
     const std::string& profile = client.profile();
     if (type == "unsubscribe") {

@@ -5,6 +5,7 @@
 
 #include "AtomWriter.hpp"
 #include "roost/IpcParams.hpp"
+#include "roost/Jid.hpp"
 #include "roost/ProfileParam.hpp"
 
 #include <spdlog/spdlog.h>
@@ -35,8 +36,6 @@ bool is_blog(const pubsub::NodeInfo& node, const std::string& profile) {
 bool synced_or_syncing(const pubsub::NodeInfo& node) {
     return node.sync_state && node.sync_state != pubsub::SyncState::Error;
 }
-
-std::string bare(const std::string& jid) { return jid.substr(0, jid.find('/')); }
 
 }  // namespace
 
@@ -144,7 +143,7 @@ void ContactBlogs::on_published(const pubsub::ItemsEvent& event) {
     if (event.node != kMicroblogNode || event.service.find('@') == std::string::npos) return;
     XmppClient* client = host_.xmpp().client(event.profile);
     if (client == nullptr || same_jid(event.service, client->bare_jid())) return;
-    pubsub::NodeKey key{event.profile, bare(event.service), event.node};
+    pubsub::NodeKey key{event.profile, bare_jid(event.service), event.node};
     auto state = follow_state(key);
     std::string how = state ? state->value("followed", kNotification) : kNotification;
     bool active = state && state->value("active", false);
@@ -204,7 +203,7 @@ ContactBlogs& contacts(Blog& blog) {
 
 // The blog node of the `jid` param, which must name another account.
 pubsub::NodeKey blog_param(const Account& account, const json& params) {
-    std::string jid = bare(jid_param(params, "jid"));
+    std::string jid = bare_jid(jid_param(params, "jid"));
     if (jid.empty()) throw invalid("missing param \"jid\"");
     if (same_jid(jid, account.jid))
         throw invalid("\"jid\" is the account's own: its blog needs no following");

@@ -2,6 +2,7 @@
 // IqTracker: matching answers to requests, timeouts, failing on disconnect.
 #include "src/xmpp/IqTracker.hpp"
 
+#include "roost/Jid.hpp"
 #include "src/xmpp/IqErrors.hpp"
 
 #include <cstring>
@@ -9,10 +10,8 @@
 namespace roost::xmpp {
 namespace {
 
-std::string bare(std::string_view jid) { return std::string(jid.substr(0, jid.find('/'))); }
-
 std::string domain_of(std::string_view jid) {
-    std::string b = bare(jid);
+    std::string b = bare_jid(jid);
     auto at = b.find('@');
     return at == std::string::npos ? b : b.substr(at + 1);
 }
@@ -20,7 +19,7 @@ std::string domain_of(std::string_view jid) {
 // RFC 6120 §10.1: an answer to a request sent without 'to' may come without
 // 'from', or from our bare JID or our server.
 bool answered_by_peer(std::string_view from, const std::string& peer, const std::string& own) {
-    if (peer.empty()) return from.empty() || bare(from) == own || from == domain_of(own);
+    if (peer.empty()) return from.empty() || bare_jid(from) == own || from == domain_of(own);
     return from == peer || (from.empty() && (peer == own || peer == domain_of(own)));
 }
 
