@@ -7,9 +7,9 @@ ROOST_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # Debian packages Roost builds, tests and demos with.
 ROOST_PACKAGES=(
     g++ meson ninja-build pkg-config python3 libexpat1-dev
-    libsqlite3-dev libsqlitecpp-dev libstrophe-dev libpugixml-dev nlohmann-json3-dev
+    libsqlite3-dev libsqlitecpp-dev libstrophe-dev libssl-dev libpugixml-dev nlohmann-json3-dev
     libspdlog-dev doctest-dev libcli11-dev libtomlplusplus-dev libsystemd-dev
-    prosody ejabberd
+    prosody ejabberd openssl
     clang libclang-rt-14-dev
     clang-format
     scdoc bash-completion

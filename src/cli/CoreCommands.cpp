@@ -14,6 +14,14 @@ void print_profiles(const json& profiles) {
     for (const auto& p : profiles) {
         std::cout << p["profile"].get<std::string>() << "  " << p["jid"].get<std::string>() << "  "
                   << p["state"].get<std::string>();
+        if (const json& security = p["security"]; security.is_object()) {
+            std::cout << "  "
+                      << (security["tls"].get<bool>()
+                              ? "TLS (" + security["trusted_by"].get<std::string>() + ")"
+                              : std::string("plaintext"));
+            if (!security["sasl_mechanism"].get<std::string>().empty())
+                std::cout << ", " << security["sasl_mechanism"].get<std::string>();
+        }
         if (!p["last_error"].get<std::string>().empty())
             std::cout << "  (" << p["last_error"].get<std::string>() << ")";
         std::cout << "\n";

@@ -22,6 +22,9 @@ xmpp::ConnectionSettings settings_for(const ProfileConfig& profile, std::string 
     settings.host = profile.host;
     settings.port = profile.port;
     settings.allow_plaintext = profile.allow_plaintext;
+    settings.direct_tls = profile.direct_tls;
+    settings.trust = profile.trust;
+    settings.config_table = "[profiles." + profile.name + "]";
     return settings;
 }
 

@@ -123,10 +123,13 @@ void Clients::close_all() {
 std::vector<Clients::Status> Clients::status() const {
     std::vector<Status> all;
     for (const auto& profile : profiles_) {
-        Status status{profile.name, profile.jid, "disconnected", ""};
+        Status status{profile.name, profile.jid, "disconnected", "", std::nullopt};
         if (auto found = clients_.find(profile.name); found != clients_.end()) {
-            status.state = xmpp::to_string(found->second->connection().state());
-            status.last_error = found->second->connection().last_error();
+            const xmpp::Connection& connection = found->second->connection();
+            status.state = xmpp::to_string(connection.state());
+            status.last_error = connection.last_error();
+            if (connection.state() == xmpp::ConnectionState::Connected)
+                status.security = connection.security();
         }
         all.push_back(std::move(status));
     }

@@ -10,6 +10,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -44,6 +45,7 @@ public:
 
     struct Status {
         std::string profile, jid, state, last_error;
+        std::optional<xmpp::StreamSecurity> security;  // while connected
     };
     std::vector<Status> status() const;
 

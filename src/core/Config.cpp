@@ -23,8 +23,9 @@ namespace fs = std::filesystem;
 
 constexpr std::array<std::string_view, 4> kTopKeys = {"log_level", "plugin_dirs", "profiles",
                                                       "plugins"};
-constexpr std::array<std::string_view, 7> kProfileKeys = {
-    "jid", "password", "password_command", "host", "port", "allow_plaintext", "autoconnect"};
+constexpr std::array<std::string_view, 11> kProfileKeys = {
+    "jid",        "password", "password_command", "host",     "port",       "allow_plaintext",
+    "direct_tls", "ca_file",  "ca_dir",           "tls_pins", "autoconnect"};
 constexpr std::array<std::pair<std::string_view, spdlog::level::level_enum>, 5> kLogLevels = {{
     {"trace", spdlog::level::trace},
     {"debug", spdlog::level::debug},
@@ -195,9 +196,12 @@ private:
     }
 
     spdlog::level::level_enum log_level(const toml::table& root) const;
-    ProfileConfig profile(const toml::key& name, const toml::node& node) const;
+    ProfileConfig profile(const toml::key& name, const toml::node& node,
+                          const fs::path& base_dir) const;
     void read_password(const toml::table& table, const std::string& scope,
                        ProfileConfig& profile) const;
+    void read_tls(const toml::table& table, const std::string& scope, const fs::path& base_dir,
+                  ProfileConfig& profile) const;
     void reject_old_tables(const toml::table& root) const;
     std::map<std::string, nlohmann::json, std::less<>> plugins(const toml::table& root) const;
 
@@ -218,7 +222,8 @@ Config Reader::read(std::string_view text, const fs::path& base_dir) const {
     for (const auto& dir : strings(root, "plugin_dirs", "").value_or(std::vector<std::string>{}))
         config.plugin_dirs.push_back((base_dir / dir).lexically_normal());
     if (auto* profiles = get<toml::table>(root, "profiles", "", "a table")) {
-        for (const auto& [name, node] : *profiles) config.profiles.push_back(profile(name, node));
+        for (const auto& [name, node] : *profiles)
+            config.profiles.push_back(profile(name, node, base_dir));
     }
     config.plugins = plugins(root);
     return config;
@@ -234,7 +239,8 @@ spdlog::level::level_enum Reader::log_level(const toml::table& root) const {
          "'log_level' must be one of trace, debug, info, warn, error; not '" + name->get() + "'");
 }
 
-ProfileConfig Reader::profile(const toml::key& name, const toml::node& node) const {
+ProfileConfig Reader::profile(const toml::key& name, const toml::node& node,
+                              const fs::path& base_dir) const {
     std::string scope = "profiles." + std::string(name.str());
     if (!is_valid_profile_name(name.str()))
         fail(name.source(), "profile name '" + std::string(name.str()) +
@@ -273,7 +279,42 @@ ProfileConfig Reader::profile(const toml::key& name, const toml::node& node) con
         fail(plaintext->source(), "allow_plaintext = true" + in(scope) +
                                       " needs 'host' set to a loopback address (127.0.0.1, ::1"
                                       " or localhost), for a local test server only");
+    read_tls(*table, scope, base_dir, profile);
     return profile;
+}
+
+void Reader::read_tls(const toml::table& table, const std::string& scope, const fs::path& base_dir,
+                      ProfileConfig& profile) const {
+    if (auto* direct = get<bool>(table, "direct_tls", scope, "a boolean (true or false)")) {
+        profile.direct_tls = direct->get();
+        if (profile.direct_tls && profile.allow_plaintext)
+            fail(direct->source(),
+                 "direct_tls = true" + in(scope) + " contradicts allow_plaintext = true; keep one");
+    }
+    // Read at start: a typo in a path is an error now, not a refused certificate later.
+    auto path = [&](std::string_view key, fs::file_type wanted, std::string_view what) {
+        auto* text = get<std::string>(table, key, scope, "a string");
+        if (!text) return std::optional<std::string>();
+        fs::path resolved = (base_dir / text->get()).lexically_normal();
+        std::error_code error;
+        if (fs::status(resolved, error).type() != wanted)
+            fail(text->source(), "'" + std::string(key) + "'" + in(scope) + ": " +
+                                     resolved.string() + " is not " + std::string(what));
+        return std::optional<std::string>(resolved.string());
+    };
+    profile.trust.ca_file = path("ca_file", fs::file_type::regular, "a file (PEM certificates)");
+    profile.trust.ca_dir = path("ca_dir", fs::file_type::directory, "a directory");
+    if (!table.get("tls_pins")) return;
+    auto pins = strings(table, "tls_pins", scope);
+    const auto& items = *table.get("tls_pins")->as_array();
+    for (std::size_t i = 0; i < pins->size(); ++i) {
+        try {
+            profile.trust.pins.push_back(xmpp::CertificatePin::parse((*pins)[i]));
+        } catch (const std::invalid_argument& e) {
+            fail(items[i].source(), "'" + (*pins)[i] + "'" + in(scope) + ": " + e.what() +
+                                        ", as in \"cert-sha256:3F:A2:...\"");
+        }
+    }
 }
 
 void Reader::read_password(const toml::table& table, const std::string& scope,

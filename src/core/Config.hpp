@@ -4,6 +4,7 @@
 #pragma once
 
 #include "src/core/Secret.hpp"
+#include "src/xmpp/TlsTrust.hpp"
 
 #include <nlohmann/json.hpp>
 #include <spdlog/common.h>
@@ -36,6 +37,8 @@ struct ProfileConfig {
     std::optional<std::string> host;  // connect here instead of asking DNS SRV
     std::optional<std::uint16_t> port;
     bool allow_plaintext = false;  // only ever true with a loopback host
+    bool direct_tls = false;       // TLS from the first byte, not STARTTLS
+    xmpp::TlsTrustSettings trust;  // CA file or directory (absolute), pins
     bool autoconnect = true;
 };
 

@@ -12,13 +12,23 @@ namespace {
 
 using nlohmann::json;
 
+json security_json(const std::optional<xmpp::StreamSecurity>& security) {
+    if (!security) return nullptr;
+    return {{"tls", security->tls},
+            {"direct_tls", security->direct_tls},
+            {"trusted_by", security->trusted_by},
+            {"certificate_sha256", security->certificate_sha256},
+            {"sasl_mechanism", security->sasl_mechanism}};
+}
+
 json profiles_json(Clients& clients) {
     json profiles = json::array();
     for (const auto& s : clients.status())
         profiles.push_back({{"profile", s.profile},
                             {"jid", s.jid},
                             {"state", s.state},
-                            {"last_error", s.last_error}});
+                            {"last_error", s.last_error},
+                            {"security", security_json(s.security)}});
     return profiles;
 }
 

@@ -15,6 +15,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -67,6 +68,11 @@ struct ConnectionCallbacks {
                 connection->describe_failure(error, stream_error_text(stream_error)));
     }
 
+    static int on_certificate_failure(const xmpp_tlscert_t* certificate, const char* const error) {
+        auto found = registry().find(xmpp_tlscert_get_conn(certificate));
+        return found == registry().end() ? 0 : found->second->judge_certificate(certificate, error);
+    }
+
     static int on_stanza(xmpp_conn_t*, xmpp_stanza_t* stanza, void* self) {
         auto* connection = static_cast<Connection*>(self);
         std::shared_ptr<const pugi::xml_document> received;
@@ -99,16 +105,29 @@ Connection::Connection(XmppContext& context, ConnectionSettings settings)
     : context_(context),
       settings_(std::move(settings)),
       bare_jid_(settings_.jid.substr(0, settings_.jid.find('/'))),
-      conn_(xmpp_conn_new(context.get())),
+      log_(bare_jid_),
+      ctx_(xmpp_ctx_new(nullptr, log_.get())),
+      conn_(ctx_ ? xmpp_conn_new(ctx_) : nullptr),
       iqs_(context.reactor()),
       backoff_(settings_.reconnect_base, settings_.reconnect_cap) {
-    if (!conn_) throw std::bad_alloc();
+    if (!conn_) {
+        if (ctx_) xmpp_ctx_free(ctx_);
+        throw std::bad_alloc();
+    }
     registry()[conn_] = this;
     context_.add_connection(this);
     xmpp_conn_set_jid(conn_, settings_.jid.c_str());
     xmpp_conn_set_pass(conn_, settings_.password.c_str());
-    xmpp_conn_set_flags(conn_, settings_.allow_plaintext ? XMPP_CONN_FLAG_DISABLE_TLS
-                                                         : XMPP_CONN_FLAG_MANDATORY_TLS);
+    // Mandatory TLS: libstrophe ends the attempt, before any SASL, when the server offers no
+    // STARTTLS. A certificate OpenSSL cannot verify goes to judge_certificate().
+    long flags = XMPP_CONN_FLAG_DISABLE_TLS;
+    if (!settings_.allow_plaintext)
+        flags =
+            XMPP_CONN_FLAG_MANDATORY_TLS | (settings_.direct_tls ? XMPP_CONN_FLAG_LEGACY_SSL : 0);
+    xmpp_conn_set_flags(conn_, flags);
+    if (settings_.trust.ca_file) xmpp_conn_set_cafile(conn_, settings_.trust.ca_file->c_str());
+    if (settings_.trust.ca_dir) xmpp_conn_set_capath(conn_, settings_.trust.ca_dir->c_str());
+    xmpp_conn_set_certfail_handler(conn_, ConnectionCallbacks::on_certificate_failure);
     xmpp_conn_set_sockopt_callback(conn_, ConnectionCallbacks::on_socket);
     xmpp_handler_add(conn_, ConnectionCallbacks::on_stanza, nullptr, nullptr, nullptr, this);
 }
@@ -127,6 +146,7 @@ Connection::~Connection() {
     context_.remove_connection(this);
     registry().erase(conn_);
     xmpp_conn_release(conn_);
+    xmpp_ctx_free(ctx_);
 }
 
 std::string Connection::bound_jid() const {
@@ -150,9 +170,20 @@ void Connection::disconnect() {
     if (state_ != ConnectionState::Disconnected) xmpp_disconnect(conn_);
 }
 
+void Connection::run_once() {
+    for (int round = 0; round < kMaxRounds; ++round) {
+        bool input = has_input();
+        xmpp_run_once(ctx_, 0);
+        if (!input) break;
+    }
+    follow_socket();
+}
+
 void Connection::start_attempt() {
     retry_timer_.reset();
-    problems_at_start_ = context_.problem_count();
+    problems_at_start_ = log_.problem_count();
+    certificate_refusal_.clear();
+    pinned_ = false;
     set_state(ConnectionState::Connecting, "");
     context_.add_active();
     const char* host = settings_.host ? settings_.host->c_str() : nullptr;
@@ -163,8 +194,9 @@ void Connection::start_attempt() {
 
 void Connection::handle_up() {
     backoff_.reset();
-    problems_at_start_ = context_.problem_count();
+    problems_at_start_ = log_.problem_count();
     last_error_.clear();
+    security_ = current_security();
     set_state(ConnectionState::Connected, "");
 }
 
@@ -174,6 +206,7 @@ void Connection::handle_down(std::string reason) {
     context_.remove_active();
     if (!wanted_) reason = "disconnected on request";
     last_error_ = wanted_ ? reason : "";
+    security_ = {};
     iqs_.fail_all(reason);
     set_state(ConnectionState::Disconnected, reason);
     if (!wanted_) return;
@@ -182,16 +215,74 @@ void Connection::handle_down(std::string reason) {
     retry_timer_ = context_.reactor().add_timer(delay, [this] { start_attempt(); });
 }
 
+int Connection::judge_certificate(const xmpp_tlscert_t* certificate, const char* openssl_error) {
+    const char* pem = xmpp_tlscert_get_pem(certificate);
+    CertificateFingerprints fingerprints;
+    try {
+        fingerprints = fingerprints_of(pem ? pem : "");
+    } catch (const std::exception& e) {
+        certificate_refusal_ = std::string("certificate refused: ") + e.what();
+        return 0;
+    }
+    if (settings_.trust.pinned(fingerprints)) {
+        pinned_ = true;
+        return 1;
+    }
+    auto element = [&](xmpp_cert_element_t which) {
+        const char* value = xmpp_tlscert_get_string(certificate, which);
+        return std::string(value ? value : "?");
+    };
+    std::string domain = bare_jid_.substr(bare_jid_.find('@') + 1);
+    CertificatePin pin{CertificatePin::Kind::Certificate, fingerprints.certificate_sha256};
+    certificate_refusal_ =
+        "certificate refused: " +
+        certificate_problem(openssl_error ? openssl_error : "", domain,
+                            element(XMPP_CERT_NOTBEFORE), element(XMPP_CERT_NOTAFTER)) +
+        " (subject " + element(XMPP_CERT_SUBJECT) + "); SHA-256 fingerprint " +
+        fingerprints.certificate_sha256 + "; to trust this certificate, add to " +
+        settings_.config_table + ": tls_pins = [\"" + pin.to_string() + "\"]";
+    return 0;
+}
+
+StreamSecurity Connection::current_security() const {
+    StreamSecurity security;
+    security.sasl_mechanism = log_.sasl_mechanism();
+    if (!xmpp_conn_is_secured(conn_)) return security;
+    security.tls = true;
+    security.direct_tls = settings_.direct_tls;
+    std::unique_ptr<xmpp_tlscert_t, decltype(&xmpp_tlscert_free)> peer(
+        xmpp_conn_get_peer_cert(conn_), xmpp_tlscert_free);
+    const char* pem = peer ? xmpp_tlscert_get_pem(peer.get()) : nullptr;
+    try {
+        if (pem) security.certificate_sha256 = fingerprints_of(pem).certificate_sha256;
+        if (pinned_)
+            security.trusted_by = "pin";
+        else if (pem && settings_.trust.issued_by_configured_ca(pem))
+            security.trusted_by = settings_.trust.ca_file ? "CA file" : "CA directory";
+        else
+            security.trusted_by = "system store";
+    } catch (const std::exception& e) {
+        spdlog::warn("{}: cannot read the server's certificate: {}", bare_jid_, e.what());
+    }
+    return security;
+}
+
 std::string Connection::describe_failure(int error, const std::string& stream_error) const {
     if (!stream_error.empty()) return stream_error;
+    if (!certificate_refusal_.empty()) return certificate_refusal_;
+    bool news = log_.problem_count() != problems_at_start_;
+    // Before the stream is up, libstrophe's log knows best (a TLS failure comes with
+    // OpenSSL's error code in `error`, which is no errno).
+    if (state_ == ConnectionState::Connecting && news) {
+        const std::string& problem = log_.last_problem();
+        if (problem.find("authenticate") != std::string::npos)
+            return "authentication failed: wrong password, or no SASL mechanism in common";
+        return problem;
+    }
     if (error)
         return (state_ == ConnectionState::Connected ? "connection lost: " : "cannot connect: ") +
                std::string(std::strerror(error));
-    if (context_.problem_count() == problems_at_start_) return "the server closed the connection";
-    const std::string& problem = context_.last_problem();
-    if (problem.find("authenticate") != std::string::npos)
-        return "authentication failed: wrong password, or no SASL mechanism in common";
-    return problem;
+    return news ? log_.last_problem() : "the server closed the connection";
 }
 
 void Connection::set_state(ConnectionState state, const std::string& reason) {
@@ -239,7 +330,7 @@ void Connection::send(std::string_view xml) {
     // Parsed to refuse what is not one well-formed element (and to drop comments and
     // processing instructions, which XMPP forbids); sent as our own text, since
     // libstrophe's serialiser leaves newlines raw in attribute values.
-    std::string text = Stanza::parse(context_.get(), xml).to_xml();
+    std::string text = Stanza::parse(ctx_, xml).to_xml();
     xmpp_send_raw(conn_, text.data(), text.size());
     context_.reactor().wake();  // the next iteration flushes it
 }

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Connection: one XMPP account's client stream over libstrophe: connect with SASL
-// (TLS unless plaintext is allowed), reconnect with backoff, IQ requests, stanzas.
+// over TLS (unless plaintext is allowed), reconnect with backoff, IQ requests, stanzas.
 #pragma once
 
 #include "src/xmpp/Backoff.hpp"
 #include "src/xmpp/IqTracker.hpp"
+#include "src/xmpp/StropheLog.hpp"
+#include "src/xmpp/TlsTrust.hpp"
 #include "src/xmpp/XmppContext.hpp"
 
 #include <chrono>
@@ -15,6 +17,8 @@
 #include <string_view>
 
 struct _xmpp_conn_t;
+struct _xmpp_ctx_t;
+struct _xmpp_tlscert_t;
 
 namespace roost::xmpp {
 
@@ -25,12 +29,27 @@ struct ConnectionSettings {
     std::optional<std::uint16_t> port;
     // Plaintext only for a server on loopback; otherwise TLS is mandatory.
     bool allow_plaintext = false;
+    // TLS from the first byte (XEP-0368's direct TLS, port 5223 style) instead of STARTTLS.
+    bool direct_tls = false;
+    TlsTrustSettings trust;  // besides the system's CA store
+    // Where the user would add a pin, for refusal messages: "[profiles.home]".
+    std::string config_table = "the profile";
     std::chrono::milliseconds reconnect_base{std::chrono::seconds(1)};
     std::chrono::milliseconds reconnect_cap{std::chrono::seconds(60)};
 };
 
 enum class ConnectionState { Disconnected, Connecting, Connected };
 const char* to_string(ConnectionState state);
+
+// How the stream of a connected account is protected. libstrophe 0.12 does not tell the
+// TLS protocol version it negotiated (OpenSSL's minimum is TLS 1.2 on Debian).
+struct StreamSecurity {
+    bool tls = false;
+    bool direct_tls = false;
+    std::string trusted_by;  // "system store", "CA file", "pin"; empty without TLS
+    std::string certificate_sha256;
+    std::string sasl_mechanism;  // "SCRAM-SHA-1", "PLAIN", ...
+};
 
 // Reactor thread only.
 class Connection {
@@ -49,6 +68,8 @@ public:
 
     ConnectionState state() const { return state_; }
     const std::string& last_error() const { return last_error_; }
+    // Of the current connection; empty while not connected.
+    const StreamSecurity& security() const { return security_; }
     const std::string& bare_jid() const { return bare_jid_; }
     std::string bound_jid() const;  // full JID once connected
 
@@ -70,18 +91,27 @@ public:
 
     std::size_t pending_iqs() const { return iqs_.pending(); }
 
-    // For XmppContext after each libstrophe run: wake for writing only while a TCP
-    // connect is under way or stanzas wait in libstrophe's send queue.
-    void follow_socket();
-    // For XmppContext: bytes wait on the socket (libstrophe reads 4 KB a call).
-    bool has_input() const;
+    // For XmppContext, once per loop iteration: lets libstrophe read, write and run its
+    // timers without waiting.
+    void run_once();
 
 private:
     friend struct ConnectionCallbacks;  // libstrophe's C callbacks, in Connection.cpp
 
+    // Rounds of libstrophe per loop iteration (4 KB read each), so that a large
+    // answer is read in one go yet IPC and timers still get their turn.
+    static constexpr int kMaxRounds = 64;
+
     void start_attempt();
     void handle_up();
     void handle_down(std::string reason);
+    // libstrophe's certificate-failure handler: 1 to go on (a pinned certificate).
+    int judge_certificate(const _xmpp_tlscert_t* certificate, const char* openssl_error);
+    StreamSecurity current_security() const;
+    // Wake for writing only while a TCP connect is under way or stanzas wait in
+    // libstrophe's send queue.
+    void follow_socket();
+    bool has_input() const;  // bytes wait on the socket (libstrophe reads 4 KB a call)
     std::string describe_failure(int error, const std::string& stream_error) const;
     void set_state(ConnectionState state, const std::string& reason);
     void watch_socket(int fd);
@@ -90,17 +120,22 @@ private:
     XmppContext& context_;
     ConnectionSettings settings_;
     std::string bare_jid_;
+    StropheLog log_;
+    _xmpp_ctx_t* ctx_;  // a context per connection: its log is about it alone
     _xmpp_conn_t* conn_;
     IqTracker iqs_;
     Backoff backoff_;
     ConnectionState state_ = ConnectionState::Disconnected;
     std::string last_error_;
-    bool wanted_ = false;  // connect() called, disconnect() not
+    StreamSecurity security_;
+    std::string certificate_refusal_;  // of this attempt
+    bool pinned_ = false;              // this attempt's certificate was trusted by a pin
+    bool wanted_ = false;              // connect() called, disconnect() not
     std::optional<reactor::WatchId> socket_watch_;
     int socket_fd_ = -1;  // libstrophe's; valid while socket_watch_ is set
     short socket_events_ = 0;
     bool tcp_connecting_ = false;
-    std::uint64_t problems_at_start_ = 0;  // context_.problem_count() when the attempt began
+    std::uint64_t problems_at_start_ = 0;  // log_.problem_count() when the attempt began
     std::optional<reactor::TimerId> retry_timer_;
     StateHandler state_handler_;
     StanzaHandler stanza_handler_;

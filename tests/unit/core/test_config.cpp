@@ -201,6 +201,53 @@ TEST_CASE("allow_plaintext must be a boolean and needs a loopback host") {
     }
 }
 
+TEST_CASE("TLS settings: CA paths from the config's directory, pins, direct TLS") {
+    TempDir dir;
+    roost::test::write_file(dir / "ca.pem", "not read at load");
+    fs::create_directories(dir / "cas");
+    auto path = write_config(dir, R"(
+[profiles.home]
+jid = "me@home.example"
+password_command = ["pass", "xmpp"]
+host = "xmpp.home.example"
+port = 5223
+direct_tls = true
+ca_file = "ca.pem"
+ca_dir = "cas"
+tls_pins = ["cert-sha256:3fa2000000000000000000000000000000000000000000000000000000000001",
+            "key-sha256:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF"]
+)");
+    auto profile = Config::load(path).profiles.at(0);
+    CHECK(profile.direct_tls);
+    CHECK(profile.trust.ca_file == (dir / "ca.pem").string());
+    CHECK(profile.trust.ca_dir == (dir / "cas").string());
+    REQUIRE(profile.trust.pins.size() == 2);
+    CHECK(profile.trust.pins[0].to_string() ==
+          "cert-sha256:3F:A2:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:"
+          "00:00:00:00:00:00:01");
+    CHECK(profile.trust.pins[1].kind == roost::xmpp::CertificatePin::Kind::PublicKey);
+}
+
+TEST_CASE("bad TLS settings are refused where they are written") {
+    const std::string profile = "[profiles.p]\njid = \"a@b.org\"\npassword_command = [\"x\"]\n";
+    CHECK(load_error(profile + "ca_file = \"/nonexistent/ca.pem\"\n")
+              .find(":4:11: 'ca_file' in [profiles.p]: /nonexistent/ca.pem is not a file") !=
+          std::string::npos);
+    CHECK(load_error(profile + "ca_dir = \"/etc/hostname\"\n").find("is not a directory") !=
+          std::string::npos);
+    CHECK(load_error(profile + "tls_pins = [\"sha1:AB\"]\n")
+              .find(":4:13: 'sha1:AB' in [profiles.p]: a pin is \"cert-sha256:\" or "
+                    "\"key-sha256:\"") != std::string::npos);
+    CHECK(
+        load_error(profile + "tls_pins = [\"cert-sha256:AB:CD\"]\n").find("64 hex digits, not 4") !=
+        std::string::npos);
+    CHECK(load_error(profile + "tls_pins = [\"cert-sha256:" + std::string(64, 'G') + "\"]\n")
+              .find("hex digits and ':' only") != std::string::npos);
+    CHECK(load_error(profile + "host = \"::1\"\nallow_plaintext = true\ndirect_tls = true\n")
+              .find("direct_tls = true in [profiles.p] contradicts allow_plaintext") !=
+          std::string::npos);
+}
+
 TEST_CASE("a JID needs a local part, '@' and a domain") {
     for (const char* jid : {"alice", "@example.org", "alice@", "alice@.org", "a@b@c",
                             "al ice@b.org", "alice@b.org/", ""}) {
