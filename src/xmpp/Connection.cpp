@@ -69,8 +69,12 @@ struct ConnectionCallbacks {
     }
 
     static int on_certificate_failure(const xmpp_tlscert_t* certificate, const char* const error) {
-        auto found = registry().find(xmpp_tlscert_get_conn(certificate));
-        return found == registry().end() ? 0 : found->second->judge_certificate(certificate, error);
+        // libstrophe 0.12 leaves the certificate's connection unset, but its context is
+        // the connection's, and each Connection has a context of its own.
+        xmpp_ctx_t* ctx = xmpp_tlscert_get_ctx(certificate);
+        for (const auto& [conn, connection] : registry())
+            if (connection->ctx_ == ctx) return connection->judge_certificate(certificate, error);
+        return 0;
     }
 
     static int on_stanza(xmpp_conn_t*, xmpp_stanza_t* stanza, void* self) {

@@ -125,7 +125,9 @@ TEST_CASE("the example in doc/config.md is a valid config") {
     TempDir dir;
     auto config =
         Config::load(write_config(dir, toml_example(roost::test::source_dir() / "doc/config.md")));
-    CHECK(config.profiles.size() == 3);
+    REQUIRE(config.profiles.size() == 4);
+    CHECK(config.profiles[1].trust.pins.size() == 1);  // "home", profiles in name order
+    CHECK(config.profiles[3].direct_tls);              // "work"
     CHECK(config.plugin_settings("xep_0277")["default_language"] == "en");
 }
 
