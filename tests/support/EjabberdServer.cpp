@@ -77,21 +77,31 @@ void EjabberdServer::write_config() const {
                "{lookup,[\"file\",\"native\"]}.\n{host,{127,0,0,1}, [\"localhost\"]}.\n");
     std::ostringstream admins;
     for (const auto& admin : o.admins) admins << "\n      - " << quoted(admin + "@" + o.domain);
+    // TLS only when asked for: our certificate the only one ejabberd knows (certfiles).
+    const auto& tls = o.tls;
     std::ostringstream c;
     c << "# Written by roost::test::EjabberdServer for one test run.\n"
       << "hosts: [" << quoted(o.domain) << "]\n"
       << "loglevel: " << log_level() << "\n"
       << "hide_sensitive_log_data: false\n"
-      << "certfiles: []\n"
+      << "certfiles: [" << (tls ? quoted(tls_combined().string()) : "") << "]\n"
       << "acme:\n  auto: false\n"
       << "listen:\n"
       << "  - port: " << client_port() << "\n"
       << "    ip: \"127.0.0.1\"\n"
       << "    module: ejabberd_c2s\n"
-      << "    starttls_required: false\n"
+      << (tls ? "    starttls: true\n" : "")
+      << "    starttls_required: " << (tls && tls->require_encryption ? "true" : "false") << "\n"
       << "    max_stanza_size: 16777216\n"
-      << "    shaper: none\n"
-      << "auth_method: internal\n"
+      << "    shaper: none\n";
+    if (tls && tls->direct_tls)  // the same listener, TLS from the first byte
+        c << "  - port: " << direct_tls_port() << "\n"
+          << "    ip: \"127.0.0.1\"\n"
+          << "    module: ejabberd_c2s\n"
+          << "    tls: true\n"
+          << "    max_stanza_size: 16777216\n"
+          << "    shaper: none\n";
+    c << "auth_method: internal\n"
       << "auth_password_format: plain\n"
       << "acl:\n"
       << "  local:\n    user_regexp: \"\"\n"

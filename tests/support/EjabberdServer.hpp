@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// EjabberdServer: a real ejabberd 23.01 on 127.0.0.1 for one test, with plaintext c2s, PEP and
-// mod_pubsub (RSM), run as the `ejabberd` user in the foreground from a temp dir.
+// EjabberdServer: a real ejabberd 23.01 on 127.0.0.1 for one test, with plaintext c2s (or TLS:
+// options.tls), PEP and mod_pubsub (RSM), run as the `ejabberd` user in the foreground from
+// a temp dir.
 #pragma once
 
 #include "tests/support/Run.hpp"

@@ -21,7 +21,9 @@ struct Socket {
     }
 };
 
-sockaddr_in loopback(int port) {
+}  // namespace
+
+sockaddr_in loopback_address(int port) {
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(static_cast<uint16_t>(port));
@@ -29,12 +31,10 @@ sockaddr_in loopback(int port) {
     return address;
 }
 
-}  // namespace
-
 int pick_free_port() {
     Socket s;
     if (s.fd < 0) throw std::runtime_error("pick_free_port: socket() failed");
-    sockaddr_in address = loopback(0);
+    sockaddr_in address = loopback_address(0);
     if (::bind(s.fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
         throw std::runtime_error("pick_free_port: bind(127.0.0.1:0) failed");
     socklen_t length = sizeof address;
@@ -46,7 +46,7 @@ int pick_free_port() {
 bool port_accepts(int port) {
     Socket s;
     if (s.fd < 0) return false;
-    sockaddr_in address = loopback(port);
+    sockaddr_in address = loopback_address(port);
     return ::connect(s.fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
 }
 

@@ -3,7 +3,12 @@
 // server accepts connections on one.
 #pragma once
 
+#include <netinet/in.h>
+
 namespace roost::test {
+
+// 127.0.0.1:port as the socket calls take it.
+sockaddr_in loopback_address(int port);
 
 // A TCP port on 127.0.0.1 that nothing used a moment ago: binds port 0, reads the port the
 // kernel chose and closes. Another process could take it in between; that is rare enough.

@@ -28,6 +28,11 @@ void ProsodyServer::write_config() const {
     std::filesystem::create_directories(dir() / "certs");  // empty: no TLS, no warning
     std::ostringstream admins;
     for (const auto& admin : o.admins) admins << quoted(admin + "@" + o.domain) << ", ";
+    // TLS only when asked for: mod_tls (STARTTLS) loaded, the global `ssl` naming our files.
+    // certmanager applies the global `ssl` last, over what it finds itself (certs/ is empty
+    // anyway), so STARTTLS, the direct TLS port and its SNI contexts all serve this one
+    // certificate.
+    const auto& tls = o.tls;
     std::ostringstream c;
     c << "-- Written by roost::test::ProsodyServer for one test run.\n"
       << "pidfile = " << quoted((dir() / "prosody.pid").string()) << "\n"
@@ -39,21 +44,26 @@ void ProsodyServer::write_config() const {
       // Loopback only; s2s off so nothing listens on 5269.
       << "interfaces = { \"127.0.0.1\" }\n"
       << "c2s_ports = { " << client_port() << " }\n"
-      << "c2s_direct_tls_ports = { }\n"
+      << "c2s_direct_tls_ports = { "
+      << (tls && tls->direct_tls ? std::to_string(direct_tls_port()) + " " : "") << "}\n"
       << "legacy_ssl_ports = { }\n"
       << "modules_disabled = { \"s2s\", \"s2s_bidi\", \"s2s_auth_certs\" }\n"
       << "modules_enabled = { \"roster\", \"saslauth\", \"disco\", \"pep\", \"ping\", "
          "\"carbons\",\n"
-      << "    \"smacks\", \"mam\", \"private\", \"time\", \"version\", \"posix\" }\n"
+      << "    \"smacks\", \"mam\", \"private\", \"time\", \"version\", \"posix\""
+      << (tls ? ", \"tls\"" : "") << " }\n"
       << "admins = { " << admins.str() << "}\n"
-      << "c2s_require_encryption = false\n"
+      << "c2s_require_encryption = " << (tls && tls->require_encryption ? "true" : "false") << "\n"
       << "allow_unencrypted_plain_auth = true\n"
       << "allow_registration = false\n"
       << "authentication = \"internal_plain\"\n"
       << "storage = \"internal\"\n"
       << "c2s_stanza_size_limit = 16 * 1024 * 1024\n"  // large publishes in bulk tests
-      << "pep_max_items = " << o.pubsub_max_items << "\n"
-      << "VirtualHost " << quoted(o.domain) << "\n"
+      << "pep_max_items = " << o.pubsub_max_items << "\n";
+    if (tls)
+        c << "ssl = { certificate = " << quoted(tls_certificate().string())
+          << ", key = " << quoted(tls_key().string()) << " }\n";
+    c << "VirtualHost " << quoted(o.domain) << "\n"
       << "Component " << quoted(pubsub_service()) << " \"pubsub\"\n"
       << "    pubsub_max_items = " << o.pubsub_max_items << "\n";
     if (o.pubsub_in_memory)  // memory storage keeps 1000 items unless told otherwise

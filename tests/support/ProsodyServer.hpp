@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// ProsodyServer: a real Prosody 0.12 on 127.0.0.1 for one test, with plaintext c2s, PEP and a
-// pubsub component, run as the `prosody` user in the foreground from a temp dir.
+// ProsodyServer: a real Prosody 0.12 on 127.0.0.1 for one test, with plaintext c2s (or TLS:
+// options.tls), PEP and a pubsub component, run as the `prosody` user in the foreground from
+// a temp dir.
 #pragma once
 
 #include "tests/support/Run.hpp"

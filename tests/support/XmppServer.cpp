@@ -69,6 +69,17 @@ XmppServer::XmppServer(std::string name, std::string server_user, XmppServerOpti
       dir_(temp_ / name_),
       client_port_(pick_free_port()) {
     fs::create_directories(dir_);
+    if (options_.tls) {
+        for (const auto& file : {options_.tls->certificate, options_.tls->key})
+            if (!fs::is_regular_file(file))
+                throw std::invalid_argument(name_ + " test server: no TLS file " + file.string());
+        // Copies: the server's user cannot read the caller's files (root's, mode 0600).
+        write_file(tls_certificate(), read_file(options_.tls->certificate));
+        write_file(tls_key(), read_file(options_.tls->key));
+        write_file(tls_combined(), read_file(tls_certificate()) + read_file(tls_key()));
+        fs::permissions(dir_ / "tls", fs::perms::owner_all);
+        if (options_.tls->direct_tls) direct_tls_port_ = pick_free_port();
+    }
     for (const auto& user : options_.users)
         accounts_[user] = {user + "@" + options_.domain, "secret-" + user};
 }
@@ -91,6 +102,12 @@ void XmppServer::boot() {
     if (running_as_root()) chown_tree(temp_.path(), server_user_);
     start();
     register_accounts(accounts());
+}
+
+int XmppServer::direct_tls_port() const {
+    if (direct_tls_port_ == 0)
+        throw std::logic_error(name_ + " test server has no direct TLS port (tls->direct_tls)");
+    return direct_tls_port_;
 }
 
 const XmppAccount& XmppServer::account(const std::string& user) const {
@@ -121,7 +138,8 @@ void XmppServer::start() {
 
 void XmppServer::wait_until_ready() {
     auto deadline = std::chrono::steady_clock::now() + start_timeout();
-    while (!port_accepts(client_port_)) {
+    // ejabberd opens its listeners one after the other: wait for the last one too.
+    while (!port_accepts(client_port_) || (direct_tls_port_ && !port_accepts(direct_tls_port_))) {
         if (!process_->running())
             throw std::runtime_error(name_ + " test server exited during start-up (" +
                                      process_->exit_description() + ")\n" + log_tail());

@@ -20,6 +20,19 @@ struct XmppAccount {
     std::string password;
 };
 
+// TLS for a test server (tests/support/TestCertificates.hpp makes certificates). The server
+// serves exactly this certificate, whatever its name or dates, and offers STARTTLS on
+// client_port().
+struct ServerTls {
+    std::filesystem::path certificate;  // PEM; copied into the server's directory
+    std::filesystem::path key;          // PEM, unencrypted; copied too
+    // No stream features but STARTTLS before TLS (Prosody c2s_require_encryption, ejabberd
+    // starttls_required).
+    bool require_encryption = false;
+    // One more client port that speaks TLS from the first byte (XEP-0368): direct_tls_port().
+    bool direct_tls = false;
+};
+
 struct XmppServerOptions {
     // Registered at start, each with the password "secret-<user>".
     std::vector<std::string> users = {"alice", "bob"};
@@ -33,6 +46,8 @@ struct XmppServerOptions {
     // (its file storage rewrites a node's whole file on every publish: thousands of
     // publications take minutes).
     bool pubsub_in_memory = false;
+    // Without it the server is plaintext only: no certificate, no STARTTLS offered.
+    std::optional<ServerTls> tls = std::nullopt;
 };
 
 // The derived classes (ProsodyServer, EjabberdServer) write their config and call boot(); the
@@ -47,6 +62,8 @@ public:
     const std::string& name() const { return name_; }  // "prosody", "ejabberd"
     const std::string& domain() const { return options_.domain; }
     int client_port() const { return client_port_; }
+    // The direct TLS port; throws unless the options asked for one (tls->direct_tls).
+    int direct_tls_port() const;
     std::string pubsub_service() const { return "pubsub." + options_.domain; }
 
     // The account of a user given in the options or added since; throws for an unknown one.
@@ -83,6 +100,11 @@ protected:
     virtual std::chrono::seconds start_timeout() const { return std::chrono::seconds(60); }
 
     const XmppServerOptions& options() const { return options_; }
+    // With options().tls: the server's copies of its certificate and key, and both in one
+    // file (cert then key), all in dir() / "tls".
+    std::filesystem::path tls_certificate() const { return dir_ / "tls" / "cert.pem"; }
+    std::filesystem::path tls_key() const { return dir_ / "tls" / "key.pem"; }
+    std::filesystem::path tls_combined() const { return dir_ / "tls" / "combined.pem"; }
     const std::string& server_user() const { return server_user_; }
     // Runs the commands concurrently; throws with their output when one fails.
     void run_all(const std::vector<std::vector<std::string>>& commands,
@@ -106,6 +128,7 @@ private:
     TempDir temp_;
     std::filesystem::path dir_;
     int client_port_ = 0;
+    int direct_tls_port_ = 0;  // 0: none
     std::map<std::string, XmppAccount> accounts_;
     Keeper keeper_{*this};
     std::optional<ServerProcess> process_;  // last: destroyed (stopped) first
