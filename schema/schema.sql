@@ -4,7 +4,7 @@ CREATE TABLE profiles (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, jid TE
 CREATE TABLE pubsub_nodes (id INTEGER PRIMARY KEY, profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE, service TEXT NOT NULL, node TEXT NOT NULL, analyser TEXT, type TEXT, subtype TEXT, sync_state TEXT CHECK (sync_state IN ('in_progress', 'completed', 'partial', 'error')), sync_reason TEXT, sync_updated_at INTEGER, subscribed INTEGER NOT NULL DEFAULT 0 CHECK (subscribed IN (0, 1)), extra TEXT CHECK (extra IS NULL OR json_valid(extra)), item_count INTEGER NOT NULL DEFAULT 0, UNIQUE (profile_id, service, node));
 CREATE INDEX pubsub_nodes_sync_state ON pubsub_nodes(sync_state);
 CREATE INDEX pubsub_nodes_type ON pubsub_nodes(type, subtype);
-CREATE TABLE pubsub_items (id INTEGER PRIMARY KEY, node_id INTEGER NOT NULL REFERENCES pubsub_nodes(id) ON DELETE CASCADE, item_id TEXT NOT NULL, raw_xml TEXT NOT NULL, parsed TEXT CHECK (parsed IS NULL OR json_valid(parsed)), parse_error TEXT, search_text TEXT, publisher TEXT, created INTEGER NOT NULL, updated INTEGER NOT NULL, position INTEGER NOT NULL DEFAULT 0, UNIQUE (node_id, item_id));
+CREATE TABLE pubsub_items (id INTEGER PRIMARY KEY, node_id INTEGER NOT NULL REFERENCES pubsub_nodes(id) ON DELETE CASCADE, item_id TEXT NOT NULL, raw_xml TEXT NOT NULL, parsed TEXT CHECK (parsed IS NULL OR json_valid(parsed)), parse_error TEXT, search_text TEXT, publisher TEXT, created INTEGER NOT NULL, updated INTEGER NOT NULL, position INTEGER NOT NULL DEFAULT 0, item_time INTEGER NOT NULL DEFAULT 0, UNIQUE (node_id, item_id));
 CREATE INDEX pubsub_items_node_created ON pubsub_items(node_id, created, id);
 CREATE INDEX pubsub_items_node_updated ON pubsub_items(node_id, updated, id);
 CREATE INDEX pubsub_items_updated ON pubsub_items(updated);
@@ -20,3 +20,6 @@ CREATE TABLE roster_groups (profile_id INTEGER NOT NULL, jid TEXT NOT NULL, name
 CREATE INDEX roster_groups_name ON roster_groups(profile_id, name);
 CREATE TABLE roster_versions (profile_id INTEGER PRIMARY KEY REFERENCES profiles(id) ON DELETE CASCADE, version TEXT NOT NULL);
 CREATE TABLE roster_requests (profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE, jid TEXT NOT NULL, message TEXT NOT NULL DEFAULT '', received_at INTEGER NOT NULL, PRIMARY KEY (profile_id, jid)) WITHOUT ROWID;
+CREATE INDEX pubsub_items_time ON pubsub_items(item_time, id);
+CREATE INDEX pubsub_items_node_time ON pubsub_items(node_id, item_time, id);
+CREATE TABLE streams (profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE, name TEXT NOT NULL, rule TEXT NOT NULL CHECK (json_valid(rule)), defined_at INTEGER NOT NULL, PRIMARY KEY (profile_id, name)) WITHOUT ROWID;

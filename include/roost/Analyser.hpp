@@ -7,6 +7,7 @@
 #include <pugixml.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,9 @@ namespace roost::pubsub {
 struct ParsedItem {
     nlohmann::json data;
     std::string search_text;  // plain text only, never markup
+    // The item's own time (a post's published date, say) in Unix ms, by which streams
+    // merge feeds; 0 when it has none (the cache's time of first store is used then).
+    std::int64_t time = 0;
 };
 
 // Parses one <item/> element; throws std::exception with a clear message for a

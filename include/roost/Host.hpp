@@ -7,6 +7,7 @@
 #include "roost/Plugin.hpp"
 #include "roost/PubsubStore.hpp"
 #include "roost/RosterStore.hpp"
+#include "roost/StreamStore.hpp"
 #include "roost/Triggers.hpp"
 #include "roost/Xmpp.hpp"
 
@@ -36,6 +37,8 @@ public:
     virtual pubsub::PubsubStore& pubsub_store() = 0;
     // Each profile's roster in the user's database.
     virtual roster::RosterStore& roster_store() = 0;
+    // Each profile's streams (their rules) in the user's database.
+    virtual streams::StreamStore& stream_store() = 0;
     // The plugin's [plugins.<name>] table of roost.toml, as JSON ({} when absent).
     virtual nlohmann::json settings() = 0;
     // A logger named after the plugin; never give it secrets.

@@ -11,7 +11,7 @@ class Host;
 // headers; the host refuses to load a plugin built for another value.
 // 2: Xmpp::profiles(), PubsubStore's server order. 3: the roster (Host::roster_store(),
 // Xmpp::on_presence and on_iq_request, XmppClient::answer_iq and refuse_iq).
-inline constexpr int kSdkAbiVersion = 3;
+inline constexpr int kSdkAbiVersion = 4;
 
 // One instance per daemon. Every method runs on the reactor thread.
 class Plugin {

@@ -77,6 +77,7 @@ struct StoredItem {
     std::string search_text;   // the text full-text search sees (never markup); "" for none
     std::int64_t created = 0;  // kept from the first store of the item
     std::int64_t updated = 0;  // 0: `created` for a new item, now for a changed one
+    std::int64_t time = 0;     // the item's own (ParsedItem::time); 0: `created`
 };
 
 struct UpsertResult {
@@ -95,6 +96,36 @@ struct ItemsQuery {
     std::optional<int> max_items;  // the max_items most recent items
     std::optional<RsmRequest> rsm;
     ItemOrder order = ItemOrder::Server;
+};
+
+// merged_items(): the items of several nodes of one profile as one feed, newest first
+// by item time (StoredItem::time), ties broken by a stable row order; keyset-paged.
+struct MergedCursor {
+    std::int64_t time = 0;
+    std::int64_t row = 0;
+    bool operator==(const MergedCursor&) const = default;
+};
+
+struct MergedQuery {
+    std::string profile;
+    std::vector<NodeKey> nodes;  // of that profile; nodes the cache lacks are skipped
+    int limit = 20;
+    std::optional<MergedCursor> after;  // the items after (older than) this one
+};
+
+struct MergedItem {
+    NodeKey node;
+    std::string id;
+    std::string xml;
+    nlohmann::json parsed;  // null when nothing
+    std::string publisher;
+    std::int64_t time = 0;
+    MergedCursor cursor;  // where the next page starts when this is the last one
+};
+
+struct MergedPage {
+    std::vector<MergedItem> items;
+    bool more = false;  // older items remain
 };
 
 // Which profiles a maintenance call or a search touches: one, or all when asked for.
@@ -243,6 +274,7 @@ public:
     // The stored XML, paged as XEP-0059 says; an `after`/`before` id the node does not
     // hold gives the error a server would (item-not-found).
     virtual GetItemsAnswer get_items(const NodeKey& key, const ItemsQuery& query) = 0;
+    virtual MergedPage merged_items(const MergedQuery& query) = 0;
 
     // Maintenance.
     virtual PurgeResult purge(const PurgeFilter& filter) = 0;

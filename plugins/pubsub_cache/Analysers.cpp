@@ -78,6 +78,7 @@ pubsub::StoredItem stored_item(const pubsub::Item& item, const pubsub::Analyser*
         pubsub::ParsedItem parsed = analyser->parser(document.document_element());
         stored.parsed = std::move(parsed.data);
         stored.search_text = std::move(parsed.search_text);
+        stored.time = parsed.time;
     } catch (const std::exception& e) {
         stored.parse_error = e.what();
     }

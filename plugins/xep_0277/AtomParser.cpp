@@ -329,6 +329,16 @@ pugi::xml_node entry_of(pugi::xml_node item) {
                                 kAtomNamespace + "}entry)");
 }
 
+// A post's time for streams: when it was published, else last updated; 0 for neither.
+std::int64_t post_time_ms(const json& data) {
+    for (const char* field : {"published_ts", "updated_ts"}) {
+        auto found = data.find(field);
+        if (found != data.end() && found->is_number())
+            return static_cast<std::int64_t>(std::llround(found->get<double>() * 1000));
+    }
+    return 0;
+}
+
 }  // namespace
 
 pubsub::ParsedItem parse_atom_item(pugi::xml_node item) {
@@ -345,7 +355,7 @@ pubsub::ParsedItem parse_atom_item(pugi::xml_node item) {
     put_links(data, entry);
     put_in_reply_to(data, entry);
     std::string search_text = search_text_of(data);
-    return {std::move(data), std::move(search_text)};
+    return {std::move(data), std::move(search_text), post_time_ms(data)};
 }
 
 }  // namespace roost::xep0277

@@ -41,12 +41,13 @@ Backend::Backend(reactor::Reactor& reactor, Config config, BackendOptions option
       schema_version_(migrate(database_)),
       pubsub_store_(database_),
       roster_store_(database_),
+      stream_store_(database_),
       ipc_(reactor_, options_.paths.socket()),
       clients_(reactor_, config_.profiles),
       services_{triggers_, ipc_, clients_, reactor_,
                 [this](const std::string& name) { return plugins_.find(name); },
                 [this](const std::string& name) { return config_.plugin_settings(name); },
-                pubsub_store_, roster_store_},
+                pubsub_store_, roster_store_, stream_store_},
       plugins_([this](const std::string& name) {
           return std::make_unique<PluginContext>(services_, name);
       }) {

@@ -15,6 +15,7 @@
 #include "src/storage/DatabaseLock.hpp"
 #include "src/storage/SqlitePubsubStore.hpp"
 #include "src/storage/SqliteRosterStore.hpp"
+#include "src/storage/SqliteStreamStore.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -80,6 +81,7 @@ private:
     int schema_version_;
     storage::SqlitePubsubStore pubsub_store_;
     storage::SqliteRosterStore roster_store_;
+    storage::SqliteStreamStore stream_store_;
     TriggerManager triggers_;
     ipc::IpcServer ipc_;
     Clients clients_;

@@ -25,6 +25,7 @@ struct HostServices {
     std::function<nlohmann::json(const std::string&)> plugin_settings;
     pubsub::PubsubStore& pubsub_store;
     roster::RosterStore& roster_store;
+    streams::StreamStore& stream_store;
 };
 
 // Reactor thread only.
@@ -40,6 +41,7 @@ public:
     Xmpp& xmpp() override { return scoped_xmpp_; }
     pubsub::PubsubStore& pubsub_store() override { return services_.pubsub_store; }
     roster::RosterStore& roster_store() override { return services_.roster_store; }
+    streams::StreamStore& stream_store() override { return services_.stream_store; }
     nlohmann::json settings() override { return services_.plugin_settings(name_); }
     spdlog::logger& log() override { return *log_; }
     TimerId add_timer(std::chrono::milliseconds delay, std::function<void()> callback) override;

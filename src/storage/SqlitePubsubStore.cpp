@@ -75,26 +75,30 @@ const char* kCreateStage =
     "CREATE TEMP TABLE IF NOT EXISTS pubsub_items_page (seq INTEGER PRIMARY KEY, "
     "item_id TEXT NOT NULL UNIQUE, raw_xml TEXT NOT NULL, parsed TEXT, parse_error TEXT, "
     "search_text TEXT, publisher TEXT, created INTEGER NOT NULL, updated INTEGER NOT NULL, "
-    "changed_at INTEGER NOT NULL)";
+    "changed_at INTEGER NOT NULL, own_time INTEGER)";
 
 const char* kStageItem =
     "INSERT INTO temp.pubsub_items_page (item_id, raw_xml, parsed, parse_error, search_text, "
-    "publisher, created, updated, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "publisher, created, updated, changed_at, own_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 // The staged ids are unique, so `changed_at` is found by item id. New items go after
 // the node's last, in staging order; a stored one keeps its place. `WHERE true` keeps
 // the parser from reading ON CONFLICT as a join's ON.
 const char* kUpsertStaged =
     "INSERT INTO pubsub_items (node_id, item_id, raw_xml, parsed, parse_error, search_text, "
-    "publisher, created, updated, position) SELECT ?, item_id, raw_xml, parsed, parse_error, "
-    "search_text, publisher, created, updated, "
-    "(SELECT coalesce(max(position), 0) FROM pubsub_items WHERE node_id = ?) + seq "
+    "publisher, created, updated, position, item_time) SELECT ?, item_id, raw_xml, parsed, "
+    "parse_error, search_text, publisher, created, updated, "
+    "(SELECT coalesce(max(position), 0) FROM pubsub_items WHERE node_id = ?) + seq, "
+    "coalesce(own_time, created) "
     "FROM temp.pubsub_items_page WHERE true ORDER BY seq "
     "ON CONFLICT (node_id, item_id) DO UPDATE SET raw_xml = excluded.raw_xml, "
     "parsed = excluded.parsed, parse_error = excluded.parse_error, "
     "search_text = excluded.search_text, publisher = excluded.publisher, "
     "updated = (SELECT changed_at FROM temp.pubsub_items_page s "
-    "WHERE s.item_id = excluded.item_id) "
+    "WHERE s.item_id = excluded.item_id), "
+    // An item with no time of its own keeps the one it had (its first store's).
+    "item_time = coalesce((SELECT own_time FROM temp.pubsub_items_page s "
+    "WHERE s.item_id = excluded.item_id), pubsub_items.item_time) "
     // Storing the same content again touches nothing, not even the update time.
     "WHERE raw_xml IS NOT excluded.raw_xml OR parsed IS NOT excluded.parsed "
     "OR parse_error IS NOT excluded.parse_error OR search_text IS NOT excluded.search_text "
@@ -260,6 +264,10 @@ pubsub::UpsertResult SqlitePubsubStore::upsert_items(const NodeKey& key,
         // A new item was updated when created; a changed one, now (unless told).
         stage->bind(8, item.updated ? item.updated : created);
         stage->bind(9, item.updated ? item.updated : now);
+        if (item.time)
+            stage->bind(10, item.time);
+        else
+            stage->bind(10);
         stage->exec();
     }
     store_staged();

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace roost::storage {
@@ -42,6 +43,7 @@ public:
 
     pubsub::GetItemsAnswer get_items(const pubsub::NodeKey& key,
                                      const pubsub::ItemsQuery& query) override;
+    pubsub::MergedPage merged_items(const pubsub::MergedQuery& query) override;
 
     pubsub::PurgeResult purge(const pubsub::PurgeFilter& filter) override;
     void reset() override;
@@ -64,6 +66,16 @@ private:
         const std::string& match, const std::vector<std::int64_t>& window, std::int64_t gap);
     // Runs a search_sql() statement into hits, one past `limit` telling of more.
     pubsub::SearchResult run_search(const BoundSql& sql, int limit);
+
+    // merged_items()'s two ways to the newest rows of a set of nodes (row id, node id,
+    // item time): along the whole cache's time index, or node by node.
+    struct MergedRow {
+        std::int64_t row, node, time;
+    };
+    std::vector<MergedRow> merged_rows_by_walk(const std::unordered_map<std::int64_t, int>& nodes,
+                                               const pubsub::MergedCursor& after, int wanted);
+    std::vector<MergedRow> merged_rows_by_node(const std::unordered_map<std::int64_t, int>& nodes,
+                                               const pubsub::MergedCursor& after, int wanted);
 
     std::optional<std::int64_t> find_node(const pubsub::NodeKey& key);
     std::int64_t ensure_node(const pubsub::NodeKey& key);

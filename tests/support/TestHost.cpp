@@ -54,6 +54,7 @@ TestBackend::TestBackend()
     : database(std::string(storage::Database::kInMemory)),
       pubsub_store(migrated(database)),
       roster_store(database),
+      stream_store(database),
       services{triggers,
                ipc,
                xmpp,
@@ -64,7 +65,8 @@ TestBackend::TestBackend()
                    return it == settings.end() ? nlohmann::json::object() : it->second;
                },
                pubsub_store,
-               roster_store},
+               roster_store,
+               stream_store},
       plugins([this](const std::string& name) {
           return std::make_unique<core::PluginContext>(services, name);
       }) {}

@@ -11,6 +11,7 @@
 #include "src/storage/Database.hpp"
 #include "src/storage/SqlitePubsubStore.hpp"
 #include "src/storage/SqliteRosterStore.hpp"
+#include "src/storage/SqliteStreamStore.hpp"
 #include "tests/support/FakeXmpp.hpp"
 
 #include <nlohmann/json.hpp>
@@ -71,6 +72,7 @@ public:
     storage::Database database;
     storage::SqlitePubsubStore pubsub_store;
     storage::SqliteRosterStore roster_store;
+    storage::SqliteStreamStore stream_store;
     core::TriggerManager triggers;
     TestIpc ipc;
     FakeXmpp xmpp{reactor};

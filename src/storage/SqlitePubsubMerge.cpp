@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+// SqlitePubsubStore's merged reads: the newest items of many nodes as one feed, by item
+// time, keyset-paged on (item_time, row id). A stream that covers much of the cache walks
+// the global time index and skips other nodes' rows; one that covers little asks each of
+// its nodes for its newest rows (the node's time index) and merges them.
+#include "src/storage/SqlitePubsubStore.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace roost::storage {
+namespace {
+
+using nlohmann::json;
+
+// Rows of other nodes a walk may step over per row it wants, before asking node by node
+// is cheaper: about what one node's indexed query costs in steps.
+constexpr std::int64_t kWalkStepsPerNode = 4;
+
+bool newer(const auto& a, const auto& b) {
+    return a.time != b.time ? a.time > b.time : a.row > b.row;
+}
+
+}  // namespace
+
+pubsub::MergedPage SqlitePubsubStore::merged_items(const pubsub::MergedQuery& query) {
+    pubsub::MergedPage page;
+    if (query.limit <= 0 || query.nodes.empty()) return page;
+    // The nodes the cache holds, by id, with the items they and the whole cache hold.
+    json keys = json::array();
+    for (const auto& key : query.nodes) keys.push_back({key.service, key.node});
+    auto found = statement(BoundSql().add(
+        "SELECT n.id, k.key, n.item_count FROM pubsub_nodes n JOIN profiles p ON p.id = "
+        "n.profile_id JOIN json_each(?) k ON n.service = k.value->>0 AND n.node = k.value->>1 "
+        "WHERE p.name = ?",
+        keys.dump(), query.profile));
+    std::unordered_map<std::int64_t, int> nodes;  // node id -> index in query.nodes
+    std::int64_t covered = 0;
+    while (found->executeStep()) {
+        nodes.emplace(found->getColumn(0).getInt64(), found->getColumn(1).getInt());
+        covered += found->getColumn(2).getInt64();
+    }
+    if (nodes.empty() || covered == 0) return page;
+    auto total = statement("SELECT coalesce(sum(item_count), 0) FROM pubsub_nodes");
+    total->executeStep();
+    std::int64_t all = total->getColumn(0).getInt64();
+
+    pubsub::MergedCursor after =
+        query.after.value_or(pubsub::MergedCursor{std::numeric_limits<std::int64_t>::max(), 0});
+    int wanted = query.limit + 1;  // one more tells whether older items remain
+    std::int64_t walk_steps = wanted * std::max<std::int64_t>(1, all / covered);
+    auto rows = walk_steps <= kWalkStepsPerNode * static_cast<std::int64_t>(nodes.size())
+                    ? merged_rows_by_walk(nodes, after, wanted)
+                    : merged_rows_by_node(nodes, after, wanted);
+    page.more = static_cast<int>(rows.size()) > query.limit;
+    if (page.more) rows.resize(static_cast<std::size_t>(query.limit));
+
+    json ids = json::array();
+    for (const auto& row : rows) ids.push_back(row.row);
+    auto details = statement(BoundSql().add(
+        "SELECT i.id, i.item_id, i.raw_xml, i.parsed, i.publisher FROM pubsub_items i "
+        "WHERE i.id IN (SELECT value FROM json_each(?))",
+        ids.dump()));
+    std::unordered_map<std::int64_t, pubsub::MergedItem> items;
+    while (details->executeStep()) {
+        pubsub::MergedItem item;
+        item.id = details->getColumn(1).getString();
+        item.xml = details->getColumn(2).getString();
+        if (!details->getColumn(3).isNull())
+            item.parsed = json::parse(details->getColumn(3).getString());
+        item.publisher = details->getColumn(4).getString();
+        items.emplace(details->getColumn(0).getInt64(), std::move(item));
+    }
+    for (const auto& row : rows) {
+        auto item = items.find(row.row);
+        if (item == items.end()) continue;
+        item->second.node = query.nodes[static_cast<std::size_t>(nodes.at(row.node))];
+        item->second.time = row.time;
+        item->second.cursor = {row.time, row.row};
+        page.items.push_back(std::move(item->second));
+    }
+    return page;
+}
+
+std::vector<SqlitePubsubStore::MergedRow> SqlitePubsubStore::merged_rows_by_walk(
+    const std::unordered_map<std::int64_t, int>& nodes, const pubsub::MergedCursor& after,
+    int wanted) {
+    auto walk = statement(BoundSql().add(
+        "SELECT id, node_id, item_time FROM pubsub_items INDEXED BY pubsub_items_time "
+        "WHERE (item_time, id) < (?, ?) ORDER BY item_time DESC, id DESC",
+        after.time, after.row));
+    std::vector<MergedRow> rows;
+    while (static_cast<int>(rows.size()) < wanted && walk->executeStep()) {
+        std::int64_t node = walk->getColumn(1).getInt64();
+        if (nodes.contains(node))
+            rows.push_back({walk->getColumn(0).getInt64(), node, walk->getColumn(2).getInt64()});
+    }
+    return rows;
+}
+
+std::vector<SqlitePubsubStore::MergedRow> SqlitePubsubStore::merged_rows_by_node(
+    const std::unordered_map<std::int64_t, int>& nodes, const pubsub::MergedCursor& after,
+    int wanted) {
+    std::vector<MergedRow> rows;
+    for (const auto& [node, index] : nodes) {
+        auto newest = statement(BoundSql().add(
+            "SELECT id, item_time FROM pubsub_items INDEXED BY pubsub_items_node_time "
+            "WHERE node_id = ? AND (item_time, id) < (?, ?) "
+            "ORDER BY item_time DESC, id DESC LIMIT ?",
+            node, after.time, after.row, wanted));
+        while (newest->executeStep())
+            rows.push_back(
+                {newest->getColumn(0).getInt64(), node, newest->getColumn(1).getInt64()});
+    }
+    auto cut =
+        rows.begin() + std::min<std::ptrdiff_t>(wanted, static_cast<std::ptrdiff_t>(rows.size()));
+    std::partial_sort(rows.begin(), cut, rows.end(),
+                      [](const auto& a, const auto& b) { return newer(a, b); });
+    rows.erase(cut, rows.end());
+    return rows;
+}
+
+}  // namespace roost::storage
