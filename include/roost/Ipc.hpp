@@ -37,6 +37,9 @@ public:
     virtual ~RpcReply() = default;
     virtual void result(nlohmann::json value) = 0;
     virtual void error(RpcError error) = 0;
+    // Subscribes the client that sent the request to `topic`, or unsubscribes it, as
+    // rpc.subscribe and rpc.unsubscribe do: for methods that are subscriptions.
+    virtual void set_subscription(const std::string& topic, bool subscribed) = 0;
 };
 
 // params is the request's "params" (an object, an array, or null when absent).

@@ -7,9 +7,11 @@
 #include "roost/Analyser.hpp"
 #include "roost/PubsubStore.hpp"
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace roost::pubsub {
 
@@ -19,6 +21,12 @@ struct CacheSyncResult {
     std::optional<SyncState> state;
     std::string reason;
     int items = 0;  // stored by this sync
+};
+
+struct CachedItemsChange {
+    NodeKey node;
+    std::vector<std::string> stored;     // ids, new or edited
+    std::vector<std::string> retracted;  // ids
 };
 
 // A separate interface, so that plugins built before it still load: a caller that finds
@@ -32,6 +40,12 @@ public:
     // nodes an analyser keeps in sync are cached.
     virtual void sync_node(const NodeKey& key,
                            std::function<void(const CacheSyncResult&)> done) = 0;
+
+    // Called after the cache stored or retracted items of a node it holds, as an event
+    // brought them (not for the items a sync fetches: sync_node's `done` tells of those).
+    using ItemsChangeHandler = std::function<void(const CachedItemsChange&)>;
+    virtual std::uint64_t on_items_changed(ItemsChangeHandler handler) = 0;
+    virtual void remove_items_handler(std::uint64_t id) = 0;
 };
 
 }  // namespace roost::pubsub

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <compare>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -22,6 +23,8 @@ struct NodeKey {
     std::string profile;
     std::string service;  // "" for the account's own PEP service
     std::string node;
+
+    auto operator<=>(const NodeKey&) const = default;
 };
 
 enum class SyncState { InProgress, Completed, Partial, Error };
@@ -111,6 +114,8 @@ struct MergedQuery {
     std::vector<NodeKey> nodes;  // of that profile; nodes the cache lacks are skipped
     int limit = 20;
     std::optional<MergedCursor> after;  // the items after (older than) this one
+    std::vector<std::string> ids;       // when set, only items with these ids
+    std::string text;  // when set, only items whose text has every word (as SearchQuery)
 };
 
 struct MergedItem {

@@ -89,6 +89,7 @@ void CachePlugin::stop() {
     host_->xmpp().remove_handler(connection_handler_);
     forget_syncs("");
     analysers_.clear();
+    items_handlers_.clear();
 }
 
 TriggerDecision CachePlugin::on_get_items(pubsub::GetItemsContext& context) {
@@ -300,6 +301,23 @@ void CachePlugin::on_event(const pubsub::NodeKey& key, std::function<void()> app
     apply();
 }
 
+std::uint64_t CachePlugin::on_items_changed(ItemsChangeHandler handler) {
+    items_handlers_.emplace(next_items_handler_, std::move(handler));
+    return next_items_handler_++;
+}
+
+void CachePlugin::tell_items_changed(const pubsub::CachedItemsChange& change) {
+    // A handler may remove itself (or another): go by a copy of the ids.
+    std::vector<std::uint64_t> ids;
+    for (const auto& [id, handler] : items_handlers_) ids.push_back(id);
+    for (auto id : ids) {
+        auto found = items_handlers_.find(id);
+        if (found == items_handlers_.end()) continue;
+        auto handler = found->second;  // it may remove itself while it runs
+        handler(change);
+    }
+}
+
 void CachePlugin::add_event_handlers() {
     auto& triggers = host_->triggers();
     auto items_handler = [this](bool published) {
@@ -311,10 +329,14 @@ void CachePlugin::add_event_handlers() {
                     auto republished = republish_order_->held_before_last(key, items);
                     apply_published(store(), analysers_, key, items, items_to_keep(key));
                     republish_order_->place(key, std::move(republished));
+                    pubsub::CachedItemsChange change{key, {}, {}};
+                    for (const auto& item : items) change.stored.push_back(item.id);
+                    tell_items_changed(change);
                 });
             else
                 on_event(key, [this, key, ids = event.retracted] {
                     apply_retracted(store(), key, ids);
+                    tell_items_changed({key, {}, ids});
                 });
             return TriggerDecision::Continue;
         };

@@ -41,6 +41,8 @@ public:
     // pubsub::CacheSyncApi: sync(), not explicit (analysers decide).
     void sync_node(const pubsub::NodeKey& key,
                    std::function<void(const pubsub::CacheSyncResult&)> done) override;
+    std::uint64_t on_items_changed(ItemsChangeHandler handler) override;
+    void remove_items_handler(std::uint64_t id) override { items_handlers_.erase(id); }
 
     // Syncs `key` now (or joins the running sync) and calls `done` at its end. An
     // explicit sync caches the node even when no analyser asks for it.
@@ -87,6 +89,7 @@ private:
     // the cache does not hold.
     void on_event(const pubsub::NodeKey& key, std::function<void()> apply);
     void add_event_handlers();
+    void tell_items_changed(const pubsub::CachedItemsChange& change);
 
     Host* host_ = nullptr;
     pubsub::PubsubApi* api_ = nullptr;
@@ -95,9 +98,11 @@ private:
     std::unique_ptr<RepublishOrder> republish_order_;
     int max_items_per_node_ = 0;
     std::chrono::milliseconds first_retry_{std::chrono::seconds(5)};
-    std::map<pubsub::NodeKey, std::shared_ptr<NodeSync>, NodeKeyLess> syncs_;
-    std::map<pubsub::NodeKey, Retry, NodeKeyLess> retries_;
+    std::map<pubsub::NodeKey, std::shared_ptr<NodeSync>> syncs_;
+    std::map<pubsub::NodeKey, Retry> retries_;
     std::vector<TriggerId> triggers_;
+    std::map<std::uint64_t, ItemsChangeHandler> items_handlers_;
+    std::uint64_t next_items_handler_ = 1;
     XmppHandlerId connection_handler_ = 0;
     // Replies wrapped by the get-items hook may run after stop(): they check this.
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

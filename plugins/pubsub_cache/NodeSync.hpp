@@ -19,12 +19,6 @@
 
 namespace roost::cache {
 
-struct NodeKeyLess {
-    bool operator()(const pubsub::NodeKey& a, const pubsub::NodeKey& b) const {
-        return std::tie(a.profile, a.service, a.node) < std::tie(b.profile, b.service, b.node);
-    }
-};
-
 struct SyncOutcome {
     std::optional<pubsub::SyncState> state;  // unset: the node is gone or not to be cached
     std::string reason;

@@ -355,7 +355,8 @@ pubsub::ParsedItem parse_atom_item(pugi::xml_node item) {
     put_links(data, entry);
     put_in_reply_to(data, entry);
     std::string search_text = search_text_of(data);
-    return {std::move(data), std::move(search_text), post_time_ms(data)};
+    std::int64_t time = post_time_ms(data);
+    return {std::move(data), std::move(search_text), time};
 }
 
 }  // namespace roost::xep0277

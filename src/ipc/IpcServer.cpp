@@ -42,6 +42,14 @@ public:
     void error(RpcError error) override {
         if (claim()) send(make_error(*id_, error));
     }
+    void set_subscription(const std::string& topic, bool subscribed) override {
+        auto connection = connection_.lock();
+        if (!connection) return;
+        if (subscribed)
+            connection->topics().insert(topic);
+        else
+            connection->topics().erase(topic);
+    }
 
 private:
     bool claim() { return !std::exchange(answered_, true) && id_; }

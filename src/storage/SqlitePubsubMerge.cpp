@@ -2,7 +2,9 @@
 // SqlitePubsubStore's merged reads: the newest items of many nodes as one feed, by item
 // time, keyset-paged on (item_time, row id). A stream that covers much of the cache walks
 // the global time index and skips other nodes' rows; one that covers little asks each of
-// its nodes for its newest rows (the node's time index) and merges them.
+// its nodes for its newest rows (the node's time index) and merges them; so does one
+// filtered by ids or words.
+#include "src/storage/SearchSql.hpp"
 #include "src/storage/SqlitePubsubStore.hpp"
 
 #include <algorithm>
@@ -49,9 +51,10 @@ pubsub::MergedPage SqlitePubsubStore::merged_items(const pubsub::MergedQuery& qu
         query.after.value_or(pubsub::MergedCursor{std::numeric_limits<std::int64_t>::max(), 0});
     int wanted = query.limit + 1;  // one more tells whether older items remain
     std::int64_t walk_steps = wanted * std::max<std::int64_t>(1, all / covered);
-    auto rows = walk_steps <= kWalkStepsPerNode * static_cast<std::int64_t>(nodes.size())
-                    ? merged_rows_by_walk(nodes, after, wanted)
-                    : merged_rows_by_node(nodes, after, wanted);
+    bool walk = query.ids.empty() && query.text.empty() &&
+                walk_steps <= kWalkStepsPerNode * static_cast<std::int64_t>(nodes.size());
+    auto rows = walk ? merged_rows_by_walk(nodes, after, wanted)
+                     : merged_rows_by_node(nodes, after, wanted, query.ids, query.text);
     page.more = static_cast<int>(rows.size()) > query.limit;
     if (page.more) rows.resize(static_cast<std::size_t>(query.limit));
 
@@ -100,14 +103,22 @@ std::vector<SqlitePubsubStore::MergedRow> SqlitePubsubStore::merged_rows_by_walk
 
 std::vector<SqlitePubsubStore::MergedRow> SqlitePubsubStore::merged_rows_by_node(
     const std::unordered_map<std::int64_t, int>& nodes, const pubsub::MergedCursor& after,
-    int wanted) {
+    int wanted, const std::vector<std::string>& ids, const std::string& text) {
+    std::string only = ids.empty() ? "" : json(ids).dump();
+    std::string match = text.empty() ? "" : fts_match(text);
     std::vector<MergedRow> rows;
     for (const auto& [node, index] : nodes) {
-        auto newest = statement(BoundSql().add(
-            "SELECT id, item_time FROM pubsub_items INDEXED BY pubsub_items_node_time "
-            "WHERE node_id = ? AND (item_time, id) < (?, ?) "
-            "ORDER BY item_time DESC, id DESC LIMIT ?",
-            node, after.time, after.row, wanted));
+        BoundSql sql;
+        sql.add("SELECT id, item_time FROM pubsub_items INDEXED BY pubsub_items_node_time "
+                "WHERE node_id = ? AND (item_time, id) < (?, ?) ",
+                node, after.time, after.row);
+        if (!only.empty()) sql.add("AND item_id IN (SELECT value FROM json_each(?)) ", only);
+        if (!match.empty())
+            sql.add(
+                "AND id IN (SELECT rowid FROM pubsub_items_fts WHERE pubsub_items_fts MATCH ?) ",
+                match);
+        sql.add("ORDER BY item_time DESC, id DESC LIMIT ?", wanted);
+        auto newest = statement(sql);
         while (newest->executeStep())
             rows.push_back(
                 {newest->getColumn(0).getInt64(), node, newest->getColumn(1).getInt64()});

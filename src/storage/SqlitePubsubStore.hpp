@@ -75,7 +75,9 @@ private:
     std::vector<MergedRow> merged_rows_by_walk(const std::unordered_map<std::int64_t, int>& nodes,
                                                const pubsub::MergedCursor& after, int wanted);
     std::vector<MergedRow> merged_rows_by_node(const std::unordered_map<std::int64_t, int>& nodes,
-                                               const pubsub::MergedCursor& after, int wanted);
+                                               const pubsub::MergedCursor& after, int wanted,
+                                               const std::vector<std::string>& ids,
+                                               const std::string& text);
 
     std::optional<std::int64_t> find_node(const pubsub::NodeKey& key);
     std::int64_t ensure_node(const pubsub::NodeKey& key);

@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,8 +34,15 @@ struct RecordedReply final : RpcReply {
     void error(RpcError error) override {
         if (!answered()) failure = std::move(error);
     }
+    void set_subscription(const std::string& topic, bool subscribed) override {
+        if (subscribed)
+            topics.insert(topic);
+        else
+            topics.erase(topic);
+    }
     bool answered() const { return answer || failure; }
 
+    std::set<std::string> topics;  // what set_subscription left subscribed
     std::optional<nlohmann::json> answer;
     std::optional<RpcError> failure;
 };

@@ -24,6 +24,16 @@ StoredItem timed(const std::string& id, std::int64_t created, std::int64_t own_t
     return stored;
 }
 
+MergedQuery merged(std::vector<NodeKey> nodes, int limit,
+                   std::optional<MergedCursor> after = std::nullopt) {
+    MergedQuery query;
+    query.profile = "alice";
+    query.nodes = std::move(nodes);
+    query.limit = limit;
+    query.after = after;
+    return query;
+}
+
 // Every page of `query` until the last; fails on a page that repeats or skips.
 std::vector<std::string> all_pages(SqlitePubsubStore& store, MergedQuery query) {
     std::vector<std::string> seen;
@@ -61,8 +71,7 @@ TEST_CASE("merged items come newest first across nodes, with their node, XML and
     with_json.parsed = {{"title", "b"}};
     cache.store.upsert_items(blog_of(2), std::vector{with_json});
     cache.store.upsert_items({"bob", "user1@example", kBlog.node}, std::vector{timed("x", 1, 999)});
-    auto page =
-        cache.store.merged_items({"alice", {blog_of(1), blog_of(2), blog_of(3)}, 2, std::nullopt});
+    auto page = cache.store.merged_items(merged({blog_of(1), blog_of(2), blog_of(3)}, 2));
     REQUIRE(page.items.size() == 2);
     CHECK(page.more);
     CHECK(page.items[0].id == "c");
@@ -72,11 +81,18 @@ TEST_CASE("merged items come newest first across nodes, with their node, XML and
     CHECK(page.items[1].parsed["title"] == "b");
     CHECK(page.items[1].xml == with_json.xml);
     auto rest =
-        cache.store.merged_items({"alice", {blog_of(1), blog_of(2)}, 2, page.items.back().cursor});
+        cache.store.merged_items(merged({blog_of(1), blog_of(2)}, 2, page.items.back().cursor));
     REQUIRE(rest.items.size() == 1);
     CHECK(rest.items[0].id == "a");
     CHECK_FALSE(rest.more);
-    CHECK(cache.store.merged_items({"alice", {blog_of(9)}, 5, std::nullopt}).items.empty());
+    CHECK(cache.store.merged_items(merged({blog_of(9)}, 5)).items.empty());
+
+    auto only = merged({blog_of(1), blog_of(2)}, 5);
+    only.ids = {"a", "b"};
+    auto filtered = cache.store.merged_items(only);
+    REQUIRE(filtered.items.size() == 2);
+    CHECK(filtered.items[0].id == "b");
+    CHECK(filtered.items[1].id == "a");
 }
 
 TEST_CASE("a wide and a narrow stream page the same way: every item once, in time order") {
@@ -106,9 +122,22 @@ TEST_CASE("a wide and a narrow stream page the same way: every item once, in tim
     for (int n = 0; n < 40; ++n) wide.push_back(blog_of(n));
     for (int limit : {1, 7, 20}) {
         CAPTURE(limit);
-        CHECK(all_pages(cache.store, {"alice", wide, limit, std::nullopt}) == order(wide));
-        CHECK(all_pages(cache.store, {"alice", narrow, limit, std::nullopt}) == order(narrow));
+        CHECK(all_pages(cache.store, merged(wide, limit)) == order(wide));
+        CHECK(all_pages(cache.store, merged(narrow, limit)) == order(narrow));
     }
+}
+
+TEST_CASE("words filter merged items as full-text search does") {
+    Cache cache;
+    cache.store.upsert_items(blog_of(1), std::vector{item("a", 1, nullptr, "hello brave world"),
+                                                     item("b", 2, nullptr, "goodbye world")});
+    cache.store.upsert_items(blog_of(2), std::vector{item("c", 3, nullptr, "brave new world")});
+    auto query = merged({blog_of(1), blog_of(2)}, 10);
+    query.text = "brave world";
+    auto page = cache.store.merged_items(query);
+    REQUIRE(page.items.size() == 2);
+    CHECK(page.items[0].id == "c");
+    CHECK(page.items[1].id == "a");
 }
 
 TEST_CASE("stream rules are kept per profile, replaced by name, listed by name") {

@@ -211,6 +211,15 @@ TEST_CASE("timestamps are numbers: Unix seconds, offsets applied, fractions kept
     CHECK(ts("2008-05-08T18:30:02Z")["published_ts"].is_number_integer());
 }
 
+TEST_CASE("a post's time, by which streams merge, is its published date, else its updated one") {
+    CHECK(parse(item("<published>2008-05-08T18:30:02.25Z</published><updated>2009-01-01T00:00:00Z"
+                     "</updated>"))
+              .time == 1210271402250);
+    CHECK(parse(item("<updated>2008-05-08T18:30:02Z</updated>")).time == 1210271402000);
+    CHECK(parse(item("<published>yesterday</published>")).time == 0);
+    CHECK(parse(item("<title>no date</title>")).time == 0);
+}
+
 TEST_CASE("a date that is not RFC 3339 is kept as given, without a timestamp") {
     for (const char* date :
          {"yesterday", "2008-05-08", "2008-05-08T18:30:02", "2023-02-29T00:00:00Z",

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+// StreamsPlugin: each profile's streams, named views that merge the items of many cached
+// feeds newest first (doc/streams.md). A stream's rule is kept in the database; its feeds
+// are resolved from the rule, the roster and the cache, and followed live: a contact
+// joining a selected group, or a new cached node of a selected type, joins the stream.
+// Subscribers listen to the stream's topic (topic_of), which outlives definitions.
+#pragma once
+
+#include "StreamRule.hpp"
+#include "roost/Host.hpp"
+#include "roost/Plugin.hpp"
+#include "roost/PubsubCache.hpp"
+#include "roost/Roster.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace roost::streams {
+
+inline constexpr const char* kMicroblogNode = "urn:xmpp:microblog:0";
+// Items a feed that joins a stream brings to its subscribers at once; older ones are a
+// stream.get away.
+inline constexpr int kJoiningItems = 20;
+
+// "stream:alice/news": subscribe with rpc.subscribe; a stream not defined yet is fine.
+std::string topic_of(const std::string& profile, const std::string& name);
+
+// Where a feed of a stream stands in the cache.
+struct FeedState {
+    std::string state = "unknown";  // "synced", "syncing", "failed", "not cached"
+    std::string reason;
+};
+
+// Reactor thread only.
+class StreamsPlugin final : public Plugin {
+public:
+    void start(Host& host) override;
+    void stop() override;
+
+    Host& host() { return *host_; }
+
+    // Stores the rule, resolves its feeds, syncs those the cache lacks in the background
+    // and tells subscribers; true when it replaced a stream.
+    bool define(const std::string& profile, const std::string& name, const StreamRule& rule);
+    bool remove(const std::string& profile, const std::string& name);
+    // The resolved feeds of a stored stream (empty for an unknown one).
+    std::vector<pubsub::NodeKey> feeds(const std::string& profile, const std::string& name);
+    FeedState feed_state(const pubsub::NodeKey& key);
+
+private:
+    using StreamId = std::pair<std::string, std::string>;  // profile, name
+
+    struct Live {
+        StreamRule rule;
+        std::vector<pubsub::NodeKey> feeds;  // sorted, unique
+    };
+
+    std::vector<pubsub::NodeKey> resolve(const std::string& profile, const StreamRule& rule);
+    // Resolves the stream again; syncs and announces feeds that joined, `why` saying what
+    // changed. Nothing is sent when the feeds are the same, unless `always`.
+    void recompose(const StreamId& id, const std::string& why, bool always);
+    void sync_feed(const StreamId& id, const pubsub::NodeKey& key);
+    void send_items(const StreamId& id, const pubsub::NodeKey& key, std::vector<std::string> ids,
+                    int limit);
+    void on_items_changed(const pubsub::CachedItemsChange& change);
+    void on_roster_change(const roster::RosterChange& change);
+    Live& live(const StreamId& id);  // loaded from the store on first use
+
+    Host* host_ = nullptr;
+    pubsub::CacheSyncApi* cache_ = nullptr;
+    roster::RosterApi* roster_ = nullptr;  // may be missing: then no group/contacts feeds
+    std::uint64_t items_handler_ = 0;
+    roster::RosterHandlerId roster_handler_ = 0;
+    std::map<StreamId, Live> streams_;
+    std::map<pubsub::NodeKey, FeedState> feed_states_;
+};
+
+}  // namespace roost::streams
