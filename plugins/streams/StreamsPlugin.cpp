@@ -89,9 +89,9 @@ std::vector<pubsub::NodeKey> StreamsPlugin::resolve(const std::string& profile,
 
 bool StreamsPlugin::define(const std::string& profile, const std::string& name,
                            const StreamRule& rule) {
-    bool replaced = host_->stream_store().define(profile, name, rule.to_json());
     StreamId id{profile, name};
-    Live& stream = live(id);
+    Live& stream = live(id);  // first: its feeds before, for what joins and leaves
+    bool replaced = host_->stream_store().define(profile, name, rule.to_json());
     stream.rule = rule;
     recompose(id, replaced ? "replaced" : "defined", true);
     return replaced;
@@ -133,24 +133,28 @@ void StreamsPlugin::recompose(const StreamId& id, const std::string& why, bool a
     std::set_difference(before.begin(), before.end(), stream.feeds.begin(), stream.feeds.end(),
                         std::back_inserter(left));
     if (!always && joined.empty() && left.empty()) return;
+    // Counts and changes, not every feed: stream.show lists them.
     host_->ipc().notify(topic_of(id.first, id.second), {{"profile", id.first},
                                                         {"stream", id.second},
                                                         {"event", "recomposed"},
                                                         {"why", why},
-                                                        {"feeds", feeds_json(stream.feeds)},
+                                                        {"feeds", stream.feeds.size()},
                                                         {"joined", feeds_json(joined)},
                                                         {"left", feeds_json(left)}});
-    // A new definition announces every feed's items: its subscribers may have followed
-    // other feeds under the same name before.
-    for (const auto& key : always ? stream.feeds : joined) sync_feed(id, key);
+    // The joined feeds the cache holds bring their newest items in one notification; the
+    // others theirs once synced.
+    std::vector<pubsub::NodeKey> cached;
+    for (const auto& key : joined) {
+        auto node = host_->pubsub_store().node_state(key);
+        if (node && node->sync_state == pubsub::SyncState::Completed)
+            cached.push_back(key);
+        else
+            sync_feed(id, key);
+    }
+    send_items(id, cached, {}, kJoiningItems);
 }
 
 void StreamsPlugin::sync_feed(const StreamId& id, const pubsub::NodeKey& key) {
-    auto node = host_->pubsub_store().node_state(key);
-    if (node && node->sync_state == pubsub::SyncState::Completed) {
-        send_items(id, key, {}, kJoiningItems);
-        return;
-    }
     feed_states_[key] = {"syncing", ""};
     cache_->sync_node(key, [this, id, key](const pubsub::CacheSyncResult& result) {
         if (!result.state)
@@ -167,16 +171,19 @@ void StreamsPlugin::sync_feed(const StreamId& id, const pubsub::NodeKey& key) {
                                                             {"feed", feed_json(key)},
                                                             {"state", state.state},
                                                             {"reason", state.reason}});
-        if (streams_.contains(id) && state.state == "synced")
-            send_items(id, key, {}, kJoiningItems);
+        if (state.state != "synced" || !streams_.contains(id)) return;
+        auto& feeds = streams_.at(id).feeds;
+        if (std::binary_search(feeds.begin(), feeds.end(), key))
+            send_items(id, {key}, {}, kJoiningItems);
     });
 }
 
-void StreamsPlugin::send_items(const StreamId& id, const pubsub::NodeKey& key,
+void StreamsPlugin::send_items(const StreamId& id, std::vector<pubsub::NodeKey> keys,
                                std::vector<std::string> ids, int limit) {
+    if (keys.empty()) return;
     Live& stream = live(id);
-    pubsub::MergedQuery query{id.first,     {key},          limit,
-                              std::nullopt, std::move(ids), stream.rule.query};
+    pubsub::MergedQuery query{id.first,     std::move(keys), limit,
+                              std::nullopt, std::move(ids),  stream.rule.query};
     auto page = host_->pubsub_store().merged_items(query);
     if (page.items.empty()) return;
     host_->ipc().notify(topic_of(id.first, id.second), {{"profile", id.first},
@@ -200,7 +207,7 @@ void StreamsPlugin::on_items_changed(const pubsub::CachedItemsChange& change) {
             continue;
         }
         if (!change.stored.empty())
-            send_items(id, change.node, change.stored, static_cast<int>(change.stored.size()));
+            send_items(id, {change.node}, change.stored, static_cast<int>(change.stored.size()));
         if (!change.retracted.empty()) {
             json retracted = json::array();
             for (const auto& item : change.retracted)

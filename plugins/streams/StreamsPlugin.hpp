@@ -21,8 +21,8 @@
 namespace roost::streams {
 
 inline constexpr const char* kMicroblogNode = "urn:xmpp:microblog:0";
-// Items a feed that joins a stream brings to its subscribers at once; older ones are a
-// stream.get away.
+// Items the feeds that join a stream bring to its subscribers at once (the newest of them
+// all); older ones are a stream.get away.
 inline constexpr int kJoiningItems = 20;
 
 // "stream:alice/news": subscribe with rpc.subscribe; a stream not defined yet is fine.
@@ -59,12 +59,14 @@ private:
     };
 
     std::vector<pubsub::NodeKey> resolve(const std::string& profile, const StreamRule& rule);
-    // Resolves the stream again; syncs and announces feeds that joined, `why` saying what
-    // changed. Nothing is sent when the feeds are the same, unless `always`.
+    // Resolves the stream again; announces the change (`why`) and the joined feeds' items,
+    // syncing those the cache lacks. Nothing is sent when the feeds are the same, unless
+    // `always` (a definition).
     void recompose(const StreamId& id, const std::string& why, bool always);
     void sync_feed(const StreamId& id, const pubsub::NodeKey& key);
-    void send_items(const StreamId& id, const pubsub::NodeKey& key, std::vector<std::string> ids,
-                    int limit);
+    // The newest `limit` items of `keys` (only `ids`, when given) as one notification.
+    void send_items(const StreamId& id, std::vector<pubsub::NodeKey> keys,
+                    std::vector<std::string> ids, int limit);
     void on_items_changed(const pubsub::CachedItemsChange& change);
     void on_roster_change(const roster::RosterChange& change);
     Live& live(const StreamId& id);  // loaded from the store on first use
