@@ -36,6 +36,7 @@ void StreamsPlugin::start(Host& host) {
 }
 
 void StreamsPlugin::stop() {
+    *alive_ = false;
     unregister_methods(*this);
     cache_->remove_items_handler(items_handler_);
     if (roster_) roster_->remove_change_handler(roster_handler_);
@@ -156,7 +157,8 @@ void StreamsPlugin::recompose(const StreamId& id, const std::string& why, bool a
 
 void StreamsPlugin::sync_feed(const StreamId& id, const pubsub::NodeKey& key) {
     feed_states_[key] = {"syncing", ""};
-    cache_->sync_node(key, [this, id, key](const pubsub::CacheSyncResult& result) {
+    cache_->sync_node(key, [this, alive = alive_, id, key](const pubsub::CacheSyncResult& result) {
+        if (!*alive) return;
         if (!result.state)
             feed_states_[key] = {"not cached",
                                  result.reason.empty() ? "no analyser keeps it" : result.reason};

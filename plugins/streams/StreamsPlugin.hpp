@@ -13,6 +13,7 @@
 #include "roost/Roster.hpp"
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -78,6 +79,8 @@ private:
     roster::RosterHandlerId roster_handler_ = 0;
     std::map<StreamId, Live> streams_;
     std::map<pubsub::NodeKey, FeedState> feed_states_;
+    // Syncs the cache runs for us may end after stop(): their callbacks check this.
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace roost::streams
