@@ -4,6 +4,8 @@
 // node of a type) and an optional search query that filters the merged items.
 #pragma once
 
+#include "roost/Ipc.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <string>
