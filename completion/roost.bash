@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: MIT
 # Bash completion for roost, roost-migrate and roostd: commands, options, profile names
-# from roost.toml, node names from the daemon's cache. Installed once per program name
+# from roost.toml, node and stream names from the daemon. Installed once per program name
 # (completion/meson.build). tests/integration/test_bash_completion.cpp checks that
 # the tables below offer exactly what each command's --help lists.
 
 # Subcommands and options (besides --help) of each command, by program and path.
 declare -gA _roost_commands=(
-    ["roost"]="status plugins stop profile pubsub roster blog"
+    ["roost"]="status plugins stop profile pubsub roster blog stream"
     ["roost profile"]="list connect disconnect"
     ["roost pubsub"]="get publish retract subscribe unsubscribe subscriptions node cache"
     ["roost pubsub node"]="create delete purge config"
@@ -14,6 +14,7 @@ declare -gA _roost_commands=(
     ["roost roster"]="list add rename groups remove subscribe approve deny cancel"
     ["roost blog"]="post edit delete get comments follow unfollow following"
     ["roost blog comments"]="get post delete"
+    ["roost stream"]="define list show get follow delete"
     ["roost-migrate"]="status upgrade downgrade history new check schema"
 )
 declare -gA _roost_options=(
@@ -53,6 +54,12 @@ declare -gA _roost_options=(
     ["roost blog follow"]="--profile"
     ["roost blog unfollow"]="--profile"
     ["roost blog following"]="--profile"
+    ["roost stream define"]="--profile --node --blog --group --contacts --type --query --rule"
+    ["roost stream list"]="--profile"
+    ["roost stream show"]="--profile"
+    ["roost stream get"]="--profile --limit --after"
+    ["roost stream follow"]="--profile"
+    ["roost stream delete"]="--profile"
     ["roost-migrate"]="--db --migrations-dir --dry-run --version"
     ["roost-migrate upgrade"]="--to"
     ["roost-migrate downgrade"]="--to"
@@ -61,7 +68,7 @@ declare -gA _roost_options=(
 )
 # The options that take a value, by program.
 declare -gA _roost_value_options=(
-    ["roost"]="--access --after --before --config --group --id --index --item --jid --lang --limit --max --max-items --message --name --node --offset --older-than --option --order-by --profile --service --set --socket --tag --title --type --xhtml"
+    ["roost"]="--access --after --before --blog --config --group --id --index --item --jid --lang --limit --max --max-items --message --name --node --offset --older-than --option --order-by --profile --query --rule --service --set --socket --tag --title --type --xhtml"
     ["roost-migrate"]="--db --migrations-dir --schema --to"
     ["roostd"]="--config --log-level"
 )
@@ -73,12 +80,12 @@ _roost_profiles() {
     sed -n 's/^[[:space:]]*\[[[:space:]]*profiles\.\([A-Za-z0-9_-]*\)[[:space:]]*\].*/\1/p' "$config"
 }
 
-# The node names in the daemon's cache: the --profile's, else each configured profile's;
-# nothing when the daemon is not running. $1 is the roost to run, the rest are its
-# --socket and --profile from the command line.
-_roost_nodes() {
-    local roost=$1 profile
-    shift
+# The JSON answers of `roost $2 --json` ($2: the command's words), for the --profile
+# given, else for each configured profile; nothing when the daemon is not running. $1 is
+# the roost to run, the rest are its --socket and --profile from the command line.
+_roost_ask() {
+    local roost=$1 command=$2 profile
+    shift 2
     # Where roost would look for the daemon (doc/roostd.md): no socket, no daemon.
     local socket=${XDG_RUNTIME_DIR:-/tmp/roost-$(id -u)}/roost/roostd.sock
     [[ $1 == --socket ]] && socket=$2
@@ -86,9 +93,22 @@ _roost_nodes() {
     local scopes=("")
     [[ " $* " != *" --profile "* ]] && scopes=($(_roost_profiles))
     for profile in "${scopes[@]:-}"; do
-        timeout 2 "$roost" pubsub cache stats --json "$@" ${profile:+--profile "$profile"} \
+        timeout 2 "$roost" $command --json "$@" ${profile:+--profile "$profile"} \
             2>/dev/null </dev/null
-    done | sed -n 's/^[[:space:]]*"node":[[:space:]]*"\(.*\)",\{0,1\}[[:space:]]*$/\1/p' | sort -u
+    done
+}
+
+# The node names in the daemon's cache (arguments as for _roost_ask, without $2).
+_roost_nodes() {
+    _roost_ask "$1" "pubsub cache stats" "${@:2}" |
+        sed -n 's/^[[:space:]]*"node":[[:space:]]*"\(.*\)",\{0,1\}[[:space:]]*$/\1/p' | sort -u
+}
+
+# The names of the streams defined (arguments as for _roost_ask, without $2): each
+# stream's "name", at its depth in `roost stream list --json`.
+_roost_streams() {
+    _roost_ask "$1" "stream list" "${@:2}" |
+        sed -n 's/^      "name":[[:space:]]*"\(.*\)",\{0,1\}[[:space:]]*$/\1/p' | sort -u
 }
 
 # Sets COMPREPLY to the words of $1 (separated by blanks) that start with $2. In bash
@@ -128,6 +148,9 @@ _roost_complete() {
                 [[ $word == --socket ]] && passthrough=("$word" "${COMP_WORDS[i + 1]}" "${passthrough[@]}")
                 [[ $word == --profile ]] && passthrough+=("$word" "${COMP_WORDS[i + 1]}")
                 ((i++))
+                # `roost stream define --node SERVICE NODE`: two values.
+                [[ $word == --node && $path == "roost stream define" ]] && ((i + 1 < COMP_CWORD)) &&
+                    ((i++))
             fi
         elif [[ $word == "=" ]]; then
             ((i++))
@@ -138,6 +161,16 @@ _roost_complete() {
         fi
     done
 
+    if [[ $path == "roost stream define" ]]; then
+        # --node SERVICE NODE: no JIDs to offer for SERVICE; the cache's nodes for NODE.
+        if [[ $prev == --node ]]; then
+            COMPREPLY=()
+            return 0
+        elif ((COMP_CWORD > 1)) && [[ ${COMP_WORDS[COMP_CWORD - 2]} == --node ]]; then
+            _roost_reply "$(_roost_nodes "${COMP_WORDS[0]}" "${passthrough[@]}")" "$cur"
+            return 0
+        fi
+    fi
     if [[ $values == *" $prev "* ]]; then
         case $prev in
         --profile) _roost_reply "$(_roost_profiles)" "$cur" ;;
@@ -162,6 +195,8 @@ _roost_complete() {
     elif [[ ($path == "roost profile connect" || $path == "roost profile disconnect") &&
         $positionals == 0 ]]; then
         _roost_reply "$(_roost_profiles)" "$cur"
+    elif [[ $path == "roost stream "* && $path != "roost stream list" ]] && ((positionals == 0)); then
+        _roost_reply "$(_roost_streams "${COMP_WORDS[0]}" "${passthrough[@]}")" "$cur"
     else
         COMPREPLY=()
     fi

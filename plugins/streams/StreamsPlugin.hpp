@@ -26,7 +26,8 @@ inline constexpr const char* kMicroblogNode = "urn:xmpp:microblog:0";
 // all); older ones are a stream.get away.
 inline constexpr int kJoiningItems = 20;
 
-// "stream:alice/news": subscribe with rpc.subscribe; a stream not defined yet is fine.
+// "stream:alice/news", the topic stream.subscribe subscribes to (rpc.subscribe too); a
+// stream not defined yet is fine.
 std::string topic_of(const std::string& profile, const std::string& name);
 
 // Where a feed of a stream stands in the cache.

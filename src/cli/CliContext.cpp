@@ -13,6 +13,11 @@ namespace roost::cli {
 
 nlohmann::json CliContext::call(const std::string& method, const nlohmann::json& params) const {
     ipc::IpcClient client(socket);
+    return call(client, method, params);
+}
+
+nlohmann::json CliContext::call(ipc::IpcClient& client, const std::string& method,
+                                const nlohmann::json& params) const {
     try {
         return client.call(method, params);
     } catch (const ipc::IpcCallError& e) {

@@ -9,6 +9,10 @@
 #include <functional>
 #include <string>
 
+namespace roost::ipc {
+class IpcClient;
+}
+
 namespace roost::cli {
 
 // Exit codes of `roost`, stable for scripts (doc/cli.md).
@@ -34,6 +38,9 @@ struct CliContext {
     // into a one-line message and an exit code. With --json an error is also
     // printed to stdout as {"error": {code, message, data}}.
     nlohmann::json call(const std::string& method, const nlohmann::json& params = nullptr) const;
+    // The same on a connection the command keeps, e.g. to receive notifications on it.
+    nlohmann::json call(ipc::IpcClient& client, const std::string& method,
+                        const nlohmann::json& params = nullptr) const;
 
     // Prints `result` as JSON with --json, or through `human` otherwise.
     void print(const nlohmann::json& result,

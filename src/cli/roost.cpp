@@ -8,6 +8,7 @@
 #include "src/cli/ParseErrors.hpp"
 #include "src/cli/PubsubCommands.hpp"
 #include "src/cli/RosterCommands.hpp"
+#include "src/cli/StreamCommands.hpp"
 #include "src/common/XdgPaths.hpp"
 
 #include <CLI/CLI.hpp>
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
     add_cache_commands(app, context, exit_code);
     add_roster_commands(app, context, exit_code);
     add_blog_commands(app, context, exit_code);
+    add_stream_commands(app, context, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

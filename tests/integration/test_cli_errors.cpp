@@ -190,6 +190,13 @@ TEST_CASE("every parse error of roost is one line, prefixed roost:, exit 2") {
         {"blog", "get", "--max", "abc"},
         {"blog", "comments"},
         {"blog", "comments", "delete", "--item", "p1"},
+        {"stream"},
+        {"stream", "define", "x"},
+        {"stream", "define", "x", "--node", "s"},
+        {"stream", "define", "x", "--rule", "{"},
+        {"stream", "define", "x", "--rule", "{}", "--blog", "a@b"},
+        {"stream", "get", "x", "--limit", "abc"},
+        {"stream", "show"},
     };
     check_usage_errors("roost", bad);
     auto help = roost_binary("roost", {"pubsub", "get", "--help"});

@@ -191,6 +191,13 @@ TEST_CASE("prosody: a stream of a roster group merges its members' posts, follow
                                              item["id"].get<std::string>().substr(3));
     }
     CHECK(keys_of(f.all_items("ten", 7)) == f.expected(ten));  // pages by cursor, none lost
+    auto printed = f.daemon->roost({"stream", "get", "ten", "--limit", "2"});
+    CHECK(printed.exit_code == 0);
+    CHECK(printed.out.find("p9 post 1") < printed.out.find("p8 post 1"));
+    CHECK(printed.out.find("p7 post 1") == std::string::npos);
+    auto shown = f.daemon->roost({"stream", "show", "ten"});
+    CHECK(shown.exit_code == 0);
+    CHECK(shown.out.find("--group Ten") != std::string::npos);
 
     INFO("an account that joins the group brings its posts to the subscription");
     f.add_to_roster(10, {"Ten"});
@@ -254,6 +261,9 @@ TEST_CASE("prosody: bad stream rules are refused with what is wrong; an unknown 
     CHECK(refused({{"feeds", {{{"stream", "ten"}}}}}).find("a stream cannot name a stream") !=
           std::string::npos);
     CHECK(f.roost->call("stream.list", json::object())["streams"].empty());
+    auto cli = f.daemon->roost({"stream", "define", "bad", "--blog", "not a jid@@"});
+    CHECK(cli.exit_code == 2);
+    CHECK(cli.err.find("not a valid JID") != std::string::npos);
 
     auto empty = f.define("nobody", {{"feeds", {{{"group", "No such group"}}}}});
     CHECK(empty["feeds"].empty());
