@@ -4,6 +4,7 @@
 // the global time index and skips other nodes' rows; one that covers little asks each of
 // its nodes for its newest rows (the node's time index) and merges them; so does one
 // filtered by ids or words.
+#include "src/storage/ProfileRows.hpp"
 #include "src/storage/SearchSql.hpp"
 #include "src/storage/SqlitePubsubStore.hpp"
 
@@ -28,19 +29,25 @@ bool newer(const auto& a, const auto& b) {
 pubsub::MergedPage SqlitePubsubStore::merged_items(const pubsub::MergedQuery& query) {
     pubsub::MergedPage page;
     if (query.limit <= 0 || query.nodes.empty()) return page;
-    // The nodes the cache holds, by id, with the items they and the whole cache hold.
-    json keys = json::array();
-    for (const auto& key : query.nodes) keys.push_back({key.service, key.node});
-    auto found = statement(BoundSql().add(
-        "SELECT n.id, k.key, n.item_count FROM pubsub_nodes n JOIN profiles p ON p.id = "
-        "n.profile_id JOIN json_each(?) k ON n.service = k.value->>0 AND n.node = k.value->>1 "
-        "WHERE p.name = ?",
-        keys.dump(), query.profile));
+    // The nodes the cache holds, by id, with the items they and the whole cache hold: one
+    // probe of the (profile, service, node) index each, on one prepared statement.
+    auto profile_id = find_profile(statements_, query.profile);
+    if (!profile_id) return page;
     std::unordered_map<std::int64_t, int> nodes;  // node id -> index in query.nodes
     std::int64_t covered = 0;
-    while (found->executeStep()) {
-        nodes.emplace(found->getColumn(0).getInt64(), found->getColumn(1).getInt());
-        covered += found->getColumn(2).getInt64();
+    {
+        auto lookup = statement(
+            "SELECT id, item_count FROM pubsub_nodes WHERE profile_id = ? AND service = ? AND "
+            "node = ?");
+        for (std::size_t i = 0; i < query.nodes.size(); ++i) {
+            lookup->reset();
+            lookup->bind(1, *profile_id);
+            lookup->bindNoCopy(2, query.nodes[i].service);
+            lookup->bindNoCopy(3, query.nodes[i].node);
+            if (!lookup->executeStep()) continue;
+            nodes.emplace(lookup->getColumn(0).getInt64(), static_cast<int>(i));
+            covered += lookup->getColumn(1).getInt64();
+        }
     }
     if (nodes.empty() || covered == 0) return page;
     auto total = statement("SELECT coalesce(sum(item_count), 0) FROM pubsub_nodes");
