@@ -16,8 +16,8 @@ namespace {
 
 using nlohmann::json;
 
-// Rows of other nodes a walk may step over per row it wants, before asking node by node
-// is cheaper: about what one node's indexed query costs in steps.
+// Rows of other nodes a walk may step over per node of the stream, before asking node by
+// node is cheaper: about what one node's indexed query costs in steps.
 constexpr std::int64_t kWalkStepsPerNode = 4;
 
 bool newer(const auto& a, const auto& b) {
@@ -29,44 +29,43 @@ bool newer(const auto& a, const auto& b) {
 pubsub::MergedPage SqlitePubsubStore::merged_items(const pubsub::MergedQuery& query) {
     pubsub::MergedPage page;
     if (query.limit <= 0 || query.nodes.empty()) return page;
-    // The nodes the cache holds, by id, with the items they and the whole cache hold: one
-    // probe of the (profile, service, node) index each, on one prepared statement.
-    auto profile_id = find_profile(statements_, query.profile);
-    if (!profile_id) return page;
+    // The nodes the cache holds, by id: those met before from merged_node_ids_, the others
+    // by one probe of the (profile, service, node) index each.
     std::unordered_map<std::int64_t, int> nodes;  // node id -> index in query.nodes
-    std::int64_t covered = 0;
-    {
-        auto lookup = statement(
-            "SELECT id, item_count FROM pubsub_nodes WHERE profile_id = ? AND service = ? AND "
-            "node = ?");
-        for (std::size_t i = 0; i < query.nodes.size(); ++i) {
-            lookup->reset();
-            lookup->bind(1, *profile_id);
-            lookup->bindNoCopy(2, query.nodes[i].service);
-            lookup->bindNoCopy(3, query.nodes[i].node);
-            if (!lookup->executeStep()) continue;
-            nodes.emplace(lookup->getColumn(0).getInt64(), static_cast<int>(i));
-            covered += lookup->getColumn(1).getInt64();
+    std::optional<std::int64_t> profile_id;
+    for (std::size_t i = 0; i < query.nodes.size(); ++i) {
+        const auto& key = query.nodes[i];
+        if (key.profile != query.profile) continue;
+        if (auto known = merged_node_ids_.find(key); known != merged_node_ids_.end()) {
+            nodes.emplace(known->second, static_cast<int>(i));
+            continue;
         }
+        if (!profile_id && !(profile_id = find_profile(statements_, query.profile))) return page;
+        auto lookup = statement(BoundSql().add(
+            "SELECT id FROM pubsub_nodes WHERE profile_id = ? AND service = ? AND node = ?",
+            *profile_id, key.service, key.node));
+        if (!lookup->executeStep()) continue;  // not cached (yet): looked up again next time
+        std::int64_t id = lookup->getColumn(0).getInt64();
+        merged_node_ids_.emplace(key, id);
+        nodes.emplace(id, static_cast<int>(i));
     }
-    if (nodes.empty() || covered == 0) return page;
-    auto total = statement("SELECT coalesce(sum(item_count), 0) FROM pubsub_nodes");
-    total->executeStep();
-    std::int64_t all = total->getColumn(0).getInt64();
+    if (nodes.empty()) return page;
 
     pubsub::MergedCursor after =
         query.after.value_or(pubsub::MergedCursor{std::numeric_limits<std::int64_t>::max(), 0});
     int wanted = query.limit + 1;  // one more tells whether older items remain
-    std::int64_t walk_steps = wanted * std::max<std::int64_t>(1, all / covered);
-    bool walk = query.ids.empty() && query.text.empty() &&
-                walk_steps <= kWalkStepsPerNode * static_cast<std::int64_t>(nodes.size());
-    auto rows = walk ? merged_rows_by_walk(nodes, after, wanted)
-                     : merged_rows_by_node(nodes, after, wanted, query.ids, query.text);
-    page.more = static_cast<int>(rows.size()) > query.limit;
-    if (page.more) rows.resize(static_cast<std::size_t>(query.limit));
+    // A walk may step over this many rows of other nodes before asking node by node is
+    // cheaper; it gives up then (a stream of few or empty nodes).
+    std::int64_t budget = kWalkStepsPerNode * static_cast<std::int64_t>(nodes.size());
+    std::optional<std::vector<MergedRow>> rows;
+    if (query.ids.empty() && query.text.empty())
+        rows = merged_rows_by_walk(nodes, after, wanted, budget);
+    if (!rows) rows = merged_rows_by_node(nodes, after, wanted, query.ids, query.text);
+    page.more = static_cast<int>(rows->size()) > query.limit;
+    if (page.more) rows->resize(static_cast<std::size_t>(query.limit));
 
     json ids = json::array();
-    for (const auto& row : rows) ids.push_back(row.row);
+    for (const auto& row : *rows) ids.push_back(row.row);
     auto details = statement(BoundSql().add(
         "SELECT i.id, i.item_id, i.raw_xml, i.parsed, i.publisher FROM pubsub_items i "
         "WHERE i.id IN (SELECT value FROM json_each(?))",
@@ -81,7 +80,7 @@ pubsub::MergedPage SqlitePubsubStore::merged_items(const pubsub::MergedQuery& qu
         item.publisher = details->getColumn(4).getString();
         items.emplace(details->getColumn(0).getInt64(), std::move(item));
     }
-    for (const auto& row : rows) {
+    for (const auto& row : *rows) {
         auto item = items.find(row.row);
         if (item == items.end()) continue;
         item->second.node = query.nodes[static_cast<std::size_t>(nodes.at(row.node))];
@@ -92,18 +91,21 @@ pubsub::MergedPage SqlitePubsubStore::merged_items(const pubsub::MergedQuery& qu
     return page;
 }
 
-std::vector<SqlitePubsubStore::MergedRow> SqlitePubsubStore::merged_rows_by_walk(
+std::optional<std::vector<SqlitePubsubStore::MergedRow>> SqlitePubsubStore::merged_rows_by_walk(
     const std::unordered_map<std::int64_t, int>& nodes, const pubsub::MergedCursor& after,
-    int wanted) {
+    int wanted, std::int64_t budget) {
     auto walk = statement(BoundSql().add(
         "SELECT id, node_id, item_time FROM pubsub_items INDEXED BY pubsub_items_time "
         "WHERE (item_time, id) < (?, ?) ORDER BY item_time DESC, id DESC",
         after.time, after.row));
     std::vector<MergedRow> rows;
+    std::int64_t skipped = 0;
     while (static_cast<int>(rows.size()) < wanted && walk->executeStep()) {
         std::int64_t node = walk->getColumn(1).getInt64();
         if (nodes.contains(node))
             rows.push_back({walk->getColumn(0).getInt64(), node, walk->getColumn(2).getInt64()});
+        else if (++skipped > budget)
+            return std::nullopt;
     }
     return rows;
 }

@@ -215,6 +215,7 @@ bool SqlitePubsubStore::drop_node(const NodeKey& key) {
     auto transaction = db_.transaction();
     statement(BoundSql().add("DELETE FROM pubsub_nodes WHERE id = ?", *node))->exec();
     transaction.commit();
+    merged_node_ids_.erase(key);
     return true;
 }
 
@@ -398,6 +399,7 @@ void SqlitePubsubStore::reset() {
     statement("DELETE FROM pubsub_items")->exec();
     statement("DELETE FROM pubsub_nodes")->exec();
     transaction.commit();
+    merged_node_ids_.clear();
 }
 
 pubsub::CacheStats SqlitePubsubStore::stats(const pubsub::ProfileScope& scope) {

@@ -9,6 +9,7 @@
 #include "src/storage/StatementCache.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -72,8 +73,10 @@ private:
     struct MergedRow {
         std::int64_t row, node, time;
     };
-    std::vector<MergedRow> merged_rows_by_walk(const std::unordered_map<std::int64_t, int>& nodes,
-                                               const pubsub::MergedCursor& after, int wanted);
+    // nullopt when the walk steps over more than `budget` rows of other nodes.
+    std::optional<std::vector<MergedRow>> merged_rows_by_walk(
+        const std::unordered_map<std::int64_t, int>& nodes, const pubsub::MergedCursor& after,
+        int wanted, std::int64_t budget);
     std::vector<MergedRow> merged_rows_by_node(const std::unordered_map<std::int64_t, int>& nodes,
                                                const pubsub::MergedCursor& after, int wanted,
                                                const std::vector<std::string>& ids,
@@ -84,6 +87,10 @@ private:
 
     Database& db_;
     StatementCache statements_;
+    // The ids of the nodes merged reads met (a stream reads the same thousand nodes on
+    // every page): a row keeps its id until drop_node() or reset(), which forget it here.
+    // Only this store writes the table while the daemon holds the database.
+    std::map<pubsub::NodeKey, std::int64_t> merged_node_ids_;
 };
 
 }  // namespace roost::storage

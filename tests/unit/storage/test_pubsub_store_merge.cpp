@@ -127,6 +127,22 @@ TEST_CASE("a wide and a narrow stream page the same way: every item once, in tim
     }
 }
 
+TEST_CASE("a node dropped and cached again is read anew, as is a node cached after a read") {
+    Cache cache;
+    cache.store.upsert_items(blog_of(1), std::vector{timed("old", 1, 100)});
+    CHECK(cache.store.merged_items(merged({blog_of(1), blog_of(2)}, 5)).items.size() == 1);
+    cache.store.drop_node(blog_of(1));
+    CHECK(cache.store.merged_items(merged({blog_of(1), blog_of(2)}, 5)).items.empty());
+    cache.store.upsert_items(blog_of(1), std::vector{timed("new", 1, 200)});
+    cache.store.upsert_items(blog_of(2), std::vector{timed("two", 1, 300)});
+    auto page = cache.store.merged_items(merged({blog_of(1), blog_of(2)}, 5));
+    REQUIRE(page.items.size() == 2);
+    CHECK(page.items[0].id == "two");
+    CHECK(page.items[1].id == "new");
+    cache.store.reset();
+    CHECK(cache.store.merged_items(merged({blog_of(1), blog_of(2)}, 5)).items.empty());
+}
+
 TEST_CASE("words filter merged items as full-text search does") {
     Cache cache;
     cache.store.upsert_items(blog_of(1), std::vector{item("a", 1, nullptr, "hello brave world"),
