@@ -31,12 +31,15 @@ std::string profile_of(StreamsPlugin& plugin, const json& params) {
     return profile_param(plugin.host().xmpp(), params);
 }
 
+RpcError not_found(const std::string& profile, const std::string& name) {
+    return {rpc_error::kNotFound,
+            "no stream named '" + name + "' in profile " + profile + " (see roost stream list)"};
+}
+
 streams::StoredStream known(StreamsPlugin& plugin, const std::string& profile,
                             const std::string& name) {
     auto stored = plugin.host().stream_store().get(profile, name);
-    if (!stored)
-        throw RpcError{rpc_error::kNotFound, "no stream named '" + name + "' in profile " +
-                                                 profile + " (see roost stream list)"};
+    if (!stored) throw not_found(profile, name);
     return *stored;
 }
 
@@ -85,23 +88,23 @@ void show(StreamsPlugin& plugin, const json& params, const Reply& reply) {
 
 void get(StreamsPlugin& plugin, const json& params, const Reply& reply) {
     std::string profile = profile_of(plugin, params);
-    auto stored = known(plugin, profile, name_param(params));
+    std::string name = name_param(params);
+    const LiveStream* stream = plugin.find(profile, name);  // held: no database read
+    if (!stream) throw not_found(profile, name);
     int limit = int_param(params, "limit").value_or(kDefaultLimit);
     if (limit < 1 || limit > kMaxLimit)
         throw invalid("\"limit\" must be between 1 and " + std::to_string(kMaxLimit));
     pubsub::MergedQuery query;
     query.profile = profile;
-    query.nodes = plugin.feeds(profile, stored.name);
+    query.nodes = stream->feeds;
     query.limit = limit;
-    query.text = StreamRule::from_json(stored.rule).query;
+    query.text = stream->rule.query;
     if (auto after = optional_string(params, "after")) query.after = cursor_from(*after);
     auto page = plugin.host().pubsub_store().merged_items(query);
     json next =
         page.more && !page.items.empty() ? json(cursor_text(page.items.back().cursor)) : json();
-    reply->result({{"profile", profile},
-                   {"name", stored.name},
-                   {"items", items_json(page.items)},
-                   {"next", next}});
+    reply->result(
+        {{"profile", profile}, {"name", name}, {"items", items_json(page.items)}, {"next", next}});
 }
 
 void remove(StreamsPlugin& plugin, const json& params, const Reply& reply) {

@@ -43,11 +43,12 @@ void StreamsPlugin::stop() {
     streams_.clear();
 }
 
-StreamsPlugin::Live& StreamsPlugin::live(const StreamId& id) {
+LiveStream& StreamsPlugin::live(const StreamId& id) {
     auto found = streams_.find(id);
     if (found != streams_.end()) return found->second;
-    Live loaded;
+    LiveStream loaded;
     if (auto stored = host_->stream_store().get(id.first, id.second)) {
+        loaded.defined = true;
         loaded.rule = StreamRule::from_json(stored->rule);
         loaded.feeds = resolve(id.first, loaded.rule);
     }
@@ -91,8 +92,9 @@ std::vector<pubsub::NodeKey> StreamsPlugin::resolve(const std::string& profile,
 bool StreamsPlugin::define(const std::string& profile, const std::string& name,
                            const StreamRule& rule) {
     StreamId id{profile, name};
-    Live& stream = live(id);  // first: its feeds before, for what joins and leaves
+    LiveStream& stream = live(id);  // first: its feeds before, for what joins and leaves
     bool replaced = host_->stream_store().define(profile, name, rule.to_json());
+    stream.defined = true;
     stream.rule = rule;
     recompose(id, replaced ? "replaced" : "defined", true);
     return replaced;
@@ -111,6 +113,11 @@ std::vector<pubsub::NodeKey> StreamsPlugin::feeds(const std::string& profile,
     return live({profile, name}).feeds;
 }
 
+const LiveStream* StreamsPlugin::find(const std::string& profile, const std::string& name) {
+    const LiveStream& stream = live({profile, name});
+    return stream.defined ? &stream : nullptr;
+}
+
 FeedState StreamsPlugin::feed_state(const pubsub::NodeKey& key) {
     if (auto found = feed_states_.find(key); found != feed_states_.end()) return found->second;
     auto node = host_->pubsub_store().node_state(key);
@@ -125,7 +132,7 @@ FeedState StreamsPlugin::feed_state(const pubsub::NodeKey& key) {
 }
 
 void StreamsPlugin::recompose(const StreamId& id, const std::string& why, bool always) {
-    Live& stream = live(id);
+    LiveStream& stream = live(id);
     auto before = stream.feeds;
     stream.feeds = resolve(id.first, stream.rule);
     std::vector<pubsub::NodeKey> joined, left;
@@ -183,7 +190,7 @@ void StreamsPlugin::sync_feed(const StreamId& id, const pubsub::NodeKey& key) {
 void StreamsPlugin::send_items(const StreamId& id, std::vector<pubsub::NodeKey> keys,
                                std::vector<std::string> ids, int limit) {
     if (keys.empty()) return;
-    Live& stream = live(id);
+    LiveStream& stream = live(id);
     pubsub::MergedQuery query{id.first,     std::move(keys), limit,
                               std::nullopt, std::move(ids),  stream.rule.query};
     auto page = host_->pubsub_store().merged_items(query);
@@ -198,7 +205,7 @@ void StreamsPlugin::on_items_changed(const pubsub::CachedItemsChange& change) {
     const std::string& profile = change.node.profile;
     for (const auto& stored : host_->stream_store().list(profile)) {
         StreamId id{profile, stored.name};
-        Live& stream = live(id);
+        LiveStream& stream = live(id);
         bool member = std::binary_search(stream.feeds.begin(), stream.feeds.end(), change.node);
         if (!member) {
             // A node of a selected type the cache did not hold before joins now.

@@ -36,6 +36,13 @@ struct FeedState {
     std::string reason;
 };
 
+// A stream as the plugin holds it: its rule and the feeds it resolves to now.
+struct LiveStream {
+    bool defined = false;  // false: no such stream (yet)
+    StreamRule rule;
+    std::vector<pubsub::NodeKey> feeds;  // sorted, unique
+};
+
 // Reactor thread only.
 class StreamsPlugin final : public Plugin {
 public:
@@ -50,15 +57,12 @@ public:
     bool remove(const std::string& profile, const std::string& name);
     // The resolved feeds of a stored stream (empty for an unknown one).
     std::vector<pubsub::NodeKey> feeds(const std::string& profile, const std::string& name);
+    // A defined stream, read from the database once; nullptr for none.
+    const LiveStream* find(const std::string& profile, const std::string& name);
     FeedState feed_state(const pubsub::NodeKey& key);
 
 private:
     using StreamId = std::pair<std::string, std::string>;  // profile, name
-
-    struct Live {
-        StreamRule rule;
-        std::vector<pubsub::NodeKey> feeds;  // sorted, unique
-    };
 
     std::vector<pubsub::NodeKey> resolve(const std::string& profile, const StreamRule& rule);
     // Resolves the stream again; announces the change (`why`) and the joined feeds' items,
@@ -71,14 +75,14 @@ private:
                     std::vector<std::string> ids, int limit);
     void on_items_changed(const pubsub::CachedItemsChange& change);
     void on_roster_change(const roster::RosterChange& change);
-    Live& live(const StreamId& id);  // loaded from the store on first use
+    LiveStream& live(const StreamId& id);  // loaded from the store on first use
 
     Host* host_ = nullptr;
     pubsub::CacheSyncApi* cache_ = nullptr;
     roster::RosterApi* roster_ = nullptr;  // may be missing: then no group/contacts feeds
     std::uint64_t items_handler_ = 0;
     roster::RosterHandlerId roster_handler_ = 0;
-    std::map<StreamId, Live> streams_;
+    std::map<StreamId, LiveStream> streams_;
     std::map<pubsub::NodeKey, FeedState> feed_states_;
     // Syncs the cache runs for us may end after stop(): their callbacks check this.
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
