@@ -2,7 +2,11 @@
 // BenchSupport: statistics, output, payloads and /proc reading for the benchmarks.
 #include "bench/BenchSupport.hpp"
 
+#include "plugins/xep_0277/AtomParser.hpp"
+
 #include <unistd.h>
+
+#include <pugixml.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -67,6 +71,19 @@ std::string atom_post(int n) {
            "<published>" +
            published + "</published><updated>" + published + "</updated><category term='" +
            word(0) + "'/></entry>";
+}
+
+pubsub::StoredItem parsed_post(const std::string& id, int n) {
+    pubsub::StoredItem item;
+    item.id = id;
+    item.xml = "<item id='" + item.id + "'>" + atom_post(n) + "</item>";
+    item.publisher = "alice@localhost";
+    pugi::xml_document doc;
+    doc.load_string(item.xml.c_str());
+    auto parsed = xep0277::parse_atom_item(doc.document_element());
+    item.parsed = std::move(parsed.data);
+    item.search_text = std::move(parsed.search_text);
+    return item;
 }
 
 ProcessMemory process_memory(pid_t pid) {

@@ -4,6 +4,7 @@
 // for roostd's profile to connect.
 #pragma once
 
+#include "roost/PubsubStore.hpp"
 #include "src/ipc/IpcClient.hpp"
 
 #include <sys/types.h>
@@ -30,6 +31,8 @@ void step(const std::string& what);
 
 // An Atom entry of about 500 bytes with a few searchable words, as a microblog post.
 std::string atom_post(int n);
+// atom_post(n) in an <item id='`id`'/> by alice, parsed by xep_0277 as the cache would.
+pubsub::StoredItem parsed_post(const std::string& id, int n);
 
 struct ProcessMemory {
     double rss_mb = 0;  // VmRSS

@@ -45,16 +45,8 @@ struct Setup {
 };
 
 pubsub::StoredItem stored_item(int n) {
-    pubsub::StoredItem item;
-    item.id = "post-" + std::to_string(n);
-    item.xml = "<item id='" + item.id + "'>" + atom_post(n) + "</item>";
-    item.publisher = "alice@localhost";
+    pubsub::StoredItem item = parsed_post("post-" + std::to_string(n), n);
     item.created = 1780000000000 + n;
-    pugi::xml_document doc;
-    doc.load_string(item.xml.c_str());
-    auto parsed = xep0277::parse_atom_item(doc.document_element());
-    item.parsed = std::move(parsed.data);
-    item.search_text = std::move(parsed.search_text);
     return item;
 }
 

@@ -87,6 +87,65 @@ def machine(args):
     return "\n".join(f"| {k} | {v} |" for k, v in rows)
 
 
+def streams_section(r, note=""):
+    """The "Streams (issue 14)" section from stream_bench's RESULT lines; [] without them."""
+    get = r.get
+    if not any(name.startswith(("store.stream", "ipc_stream.", "latency.")) for name in r):
+        return []
+    out = ["## Streams (issue 14) (`stream_bench`)\n"]
+    if note:
+        out.append(note + "\n")
+    out.append("1,000 feeds (nodes) of 100 items each, 100,000 items whose times interleave "
+               "the feeds, written with the store API and parsed by xep_0277 as a sync would, "
+               "every node marked synced. In process: `SqlitePubsubStore::merged_items` on a "
+               "fresh database, 1,000 calls per run, one at a time. Over IPC: a real roostd "
+               "(its plugins, `streams` among them) on the same kind of database (1,001 feeds), "
+               "a stream `s` of 1,000 `node` feeds; `reads` `stream.get` per figure and run from one "
+               "`IpcClient`; `stream.define` replacing the rule by another of 1,000 feeds "
+               "(999 of the old and 1 other, alternately), 5 per run, its round trip timed while "
+               "100 other clients are subscribed and read every notification it brings. Latency: "
+               "a Prosody node (`urn:xmpp:microblog:0:...` on the pubsub component) as a stream's "
+               "only feed, synced and so subscribed by roostd; alice publishes posts one at a "
+               "time; from the publish IQ's answer to the subscriber's `items` notification "
+               "(0 when it came first). Each figure is the median of the runs' figures.\n")
+    out.append("| what | median | target | |\n| --- | --- | --- | --- |")
+
+    def row(what, name, limit=None, unit=" ms"):
+        value = get(name)
+        if limit is None:
+            out.append(f"| {what} | {fmt(value)}{unit} | | |")
+            return
+        met = "n/a" if value is None else ("met" if value < limit else "**missed**")
+        out.append(f"| {what} | {fmt(value)}{unit} | < {fmt(limit)}{unit} | {met} |")
+
+    row("merged_items, newest 20 of 1,000 feeds, p50", "store.stream1000.first_p50_ms", 1)
+    row("merged_items, newest 20 of 1,000 feeds, p99", "store.stream1000.first_p99_ms")
+    row("merged_items, next 20 by cursor, 1,000 feeds, p50", "store.stream1000.next_p50_ms", 1)
+    row("merged_items, next 20 by cursor, 1,000 feeds, p99", "store.stream1000.next_p99_ms")
+    row("merged_items, newest 20 of 10 feeds, p50", "store.stream10.first_p50_ms")
+    row("merged_items, newest 20 of 10 feeds, p99", "store.stream10.first_p99_ms")
+    row("merged_items, next 20 of 10 feeds, p50", "store.stream10.next_p50_ms")
+    row("merged_items, next 20 of 10 feeds, p99", "store.stream10.next_p99_ms")
+    row("`stream.get` limit 20, 1,000 feeds, over IPC, p50", "ipc_stream.get20_p50_ms", 2)
+    row("`stream.get` limit 20, 1,000 feeds, over IPC, p99", "ipc_stream.get20_p99_ms")
+    row("`stream.get` next page (`after`), over IPC, p50", "ipc_stream.next20_p50_ms", 2)
+    row("`stream.get` next page (`after`), over IPC, p99", "ipc_stream.next20_p99_ms")
+    row("`status` round trip in the same runs, p50 (the socket's floor)", "ipc_stream.status_p50_ms")
+    row("`stream.define` replacing 1,000 feeds, no subscriber, p50", "ipc_stream.define_nosub_p50_ms")
+    row("`stream.define` replacing 1,000 feeds, 100 subscribers, p50",
+        "ipc_stream.define_sub100_p50_ms", 10)
+    row("`stream.define` replacing 1,000 feeds, 100 subscribers, slowest of a run's 5",
+        "ipc_stream.define_sub100_max_ms")
+    row(f"publish answer to subscriber's `items`, {fmt(get('latency.posts'))} posts, p50",
+        "latency.publish_answer_to_items_p50_ms")
+    row(f"publish answer to subscriber's `items`, {fmt(get('latency.posts'))} posts, p99",
+        "latency.publish_answer_to_items_p99_ms", 50)
+    row("publish sent to subscriber's `items`, p50", "latency.publish_sent_to_items_p50_ms")
+    row("publish sent to subscriber's `items`, p99", "latency.publish_sent_to_items_p99_ms")
+    out.append("")
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--logs", required=True)
@@ -94,9 +153,16 @@ def main():
     parser.add_argument("--load-start", required=True)
     parser.add_argument("--load-end", required=True)
     parser.add_argument("--seconds", required=True)
+    parser.add_argument("--only-streams", action="store_true",
+                        help="print only the Streams section, from streams.log")
     args = parser.parse_args()
     logs = Path(args.logs)
     r = {}
+    if (logs / "streams.log").exists():
+        r.update(results((logs / "streams.log").read_text()))
+    if args.only_streams:
+        print("\n".join(streams_section(r)))
+        return
     for name in ("ipc", "sync_prosody", "sync_ejabberd"):
         r.update(results((logs / f"{name}.log").read_text()))
     r.update(store_results((logs / "store.log").read_text()))
@@ -216,6 +282,7 @@ def main():
     ]:
         out.append(f"| {label} | {fmt(get(key))}{unit} |")
     out.append("")
+    out.extend(streams_section(r))
     out.append("Full output of each benchmark: the `bench-logs/` directory of the build.")
     print("\n".join(out))
 
