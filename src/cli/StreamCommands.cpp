@@ -169,8 +169,8 @@ void print_notice(const std::string& stream, const json& data) {
             std::cerr << " [" << text_of(item, "id") << "] of "
                       << feed_text(item.value("feed", json()));
     } else if (event == "recomposed") {
-        std::cerr << "recomposed (" << text_of(data, "why") << "), "
-                  << data.value("feeds", json::array()).size() << " feed(s)";
+        std::cerr << "recomposed (" << text_of(data, "why") << "), " << data.value("feeds", 0)
+                  << " feed(s)";
         if (!data.value("joined", json::array()).empty())
             std::cerr << "; joined: " << feeds_text(data["joined"]);
         if (!data.value("left", json::array()).empty())
