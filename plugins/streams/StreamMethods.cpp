@@ -53,7 +53,7 @@ void define(StreamsPlugin& plugin, const json& params, const Reply& reply) {
                    {"name", name},
                    {"replaced", replaced},
                    {"topic", topic_of(profile, name)},
-                   {"feeds", feeds_json(plugin.feeds(profile, name))}});
+                   {"feeds", feeds_json(plugin.find(profile, name)->feeds)}});
 }
 
 void list(StreamsPlugin& plugin, const json& params, const Reply& reply) {
@@ -63,7 +63,7 @@ void list(StreamsPlugin& plugin, const json& params, const Reply& reply) {
         streams.push_back({{"name", stored.name},
                            {"rule", stored.rule},
                            {"defined_at", stored.defined_at},
-                           {"feeds", plugin.feeds(profile, stored.name).size()}});
+                           {"feeds", plugin.find(profile, stored.name)->feeds.size()}});
     reply->result({{"profile", profile}, {"streams", streams}});
 }
 
@@ -71,7 +71,7 @@ void show(StreamsPlugin& plugin, const json& params, const Reply& reply) {
     std::string profile = profile_of(plugin, params);
     auto stored = known(plugin, profile, name_param(params));
     json feeds = json::array();
-    for (const auto& key : plugin.feeds(profile, stored.name)) {
+    for (const auto& key : plugin.find(profile, stored.name)->feeds) {
         auto state = plugin.feed_state(key);
         json feed = feed_json(key);
         feed["state"] = state.state;
@@ -110,7 +110,7 @@ void get(StreamsPlugin& plugin, const json& params, const Reply& reply) {
 void remove(StreamsPlugin& plugin, const json& params, const Reply& reply) {
     std::string profile = profile_of(plugin, params);
     std::string name = name_param(params);
-    if (!plugin.remove(profile, name)) known(plugin, profile, name);  // throws not found
+    if (!plugin.remove(profile, name)) throw not_found(profile, name);
     reply->result({{"profile", profile}, {"name", name}, {"deleted", true}});
 }
 

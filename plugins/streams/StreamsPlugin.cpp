@@ -22,6 +22,13 @@ std::string topic_of(const std::string& profile, const std::string& name) {
     return "stream:" + profile + "/" + name;
 }
 
+void StreamsPlugin::tell(const StreamId& id, const std::string& event, json data) {
+    data["profile"] = id.first;
+    data["stream"] = id.second;
+    data["event"] = event;
+    host_->ipc().notify(topic_of(id.first, id.second), data);
+}
+
 void StreamsPlugin::start(Host& host) {
     host_ = &host;
     cache_ = host.plugin_as<pubsub::CacheSyncApi>(pubsub::kCachePluginName);
@@ -103,14 +110,8 @@ bool StreamsPlugin::define(const std::string& profile, const std::string& name,
 bool StreamsPlugin::remove(const std::string& profile, const std::string& name) {
     if (!host_->stream_store().remove(profile, name)) return false;
     streams_.erase({profile, name});
-    host_->ipc().notify(topic_of(profile, name),
-                        {{"profile", profile}, {"stream", name}, {"event", "deleted"}});
+    tell({profile, name}, "deleted", json::object());
     return true;
-}
-
-std::vector<pubsub::NodeKey> StreamsPlugin::feeds(const std::string& profile,
-                                                  const std::string& name) {
-    return live({profile, name}).feeds;
 }
 
 const LiveStream* StreamsPlugin::find(const std::string& profile, const std::string& name) {
@@ -142,13 +143,11 @@ void StreamsPlugin::recompose(const StreamId& id, const std::string& why, bool a
                         std::back_inserter(left));
     if (!always && joined.empty() && left.empty()) return;
     // Counts and changes, not every feed: stream.show lists them.
-    host_->ipc().notify(topic_of(id.first, id.second), {{"profile", id.first},
-                                                        {"stream", id.second},
-                                                        {"event", "recomposed"},
-                                                        {"why", why},
-                                                        {"feeds", stream.feeds.size()},
-                                                        {"joined", feeds_json(joined)},
-                                                        {"left", feeds_json(left)}});
+    tell(id, "recomposed",
+         {{"why", why},
+          {"feeds", stream.feeds.size()},
+          {"joined", feeds_json(joined)},
+          {"left", feeds_json(left)}});
     // The joined feeds the cache holds bring their newest items in one notification; the
     // others theirs once synced.
     std::vector<pubsub::NodeKey> cached;
@@ -174,12 +173,8 @@ void StreamsPlugin::sync_feed(const StreamId& id, const pubsub::NodeKey& key) {
         else
             feed_states_.erase(key);  // the store tells from now on
         auto state = feed_state(key);
-        host_->ipc().notify(topic_of(id.first, id.second), {{"profile", id.first},
-                                                            {"stream", id.second},
-                                                            {"event", "feed"},
-                                                            {"feed", feed_json(key)},
-                                                            {"state", state.state},
-                                                            {"reason", state.reason}});
+        tell(id, "feed",
+             {{"feed", feed_json(key)}, {"state", state.state}, {"reason", state.reason}});
         if (state.state != "synced" || !streams_.contains(id)) return;
         auto& feeds = streams_.at(id).feeds;
         if (std::binary_search(feeds.begin(), feeds.end(), key))
@@ -195,10 +190,7 @@ void StreamsPlugin::send_items(const StreamId& id, std::vector<pubsub::NodeKey> 
                               std::nullopt, std::move(ids),  stream.rule.query};
     auto page = host_->pubsub_store().merged_items(query);
     if (page.items.empty()) return;
-    host_->ipc().notify(topic_of(id.first, id.second), {{"profile", id.first},
-                                                        {"stream", id.second},
-                                                        {"event", "items"},
-                                                        {"items", items_json(page.items)}});
+    tell(id, "items", {{"items", items_json(page.items)}});
 }
 
 void StreamsPlugin::on_items_changed(const pubsub::CachedItemsChange& change) {
@@ -221,10 +213,7 @@ void StreamsPlugin::on_items_changed(const pubsub::CachedItemsChange& change) {
             json retracted = json::array();
             for (const auto& item : change.retracted)
                 retracted.push_back({{"feed", feed_json(change.node)}, {"id", item}});
-            host_->ipc().notify(topic_of(profile, stored.name), {{"profile", profile},
-                                                                 {"stream", stored.name},
-                                                                 {"event", "retracted"},
-                                                                 {"items", retracted}});
+            tell(id, "retracted", {{"items", retracted}});
         }
     }
 }

@@ -55,8 +55,6 @@ public:
     // and tells subscribers; true when it replaced a stream.
     bool define(const std::string& profile, const std::string& name, const StreamRule& rule);
     bool remove(const std::string& profile, const std::string& name);
-    // The resolved feeds of a stored stream (empty for an unknown one).
-    std::vector<pubsub::NodeKey> feeds(const std::string& profile, const std::string& name);
     // A defined stream, read from the database once; nullptr for none.
     const LiveStream* find(const std::string& profile, const std::string& name);
     FeedState feed_state(const pubsub::NodeKey& key);
@@ -74,6 +72,8 @@ private:
     void send_items(const StreamId& id, std::vector<pubsub::NodeKey> keys,
                     std::vector<std::string> ids, int limit);
     void on_items_changed(const pubsub::CachedItemsChange& change);
+    // Notifies the stream's subscribers of `event`, with `data` (an object) besides.
+    void tell(const StreamId& id, const std::string& event, nlohmann::json data);
     void on_roster_change(const roster::RosterChange& change);
     LiveStream& live(const StreamId& id);  // loaded from the store on first use
 
