@@ -2,7 +2,7 @@
 // Migrator: planning, running and checking migrations.
 #include "src/storage/Migrator.hpp"
 
-#include <chrono>
+#include "src/storage/UnixTime.hpp"
 
 namespace roost::storage {
 namespace {
@@ -13,11 +13,6 @@ constexpr const char* kCreateMigrationsTable = "CREATE TABLE IF NOT EXISTS schem
                                                "    checksum TEXT NOT NULL,\n"
                                                "    applied_at INTEGER NOT NULL\n"
                                                ")";
-
-std::int64_t now_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 // Drops comments and folds white space, outside of quoted text.
 std::string normalize_sql(const std::string& sql) {

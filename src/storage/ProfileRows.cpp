@@ -2,8 +2,8 @@
 #include "src/storage/ProfileRows.hpp"
 
 #include "src/storage/BoundSql.hpp"
+#include "src/storage/UnixTime.hpp"
 
-#include <chrono>
 #include <stdexcept>
 
 namespace roost::storage {
@@ -18,12 +18,10 @@ std::optional<std::int64_t> find_profile(StatementCache& statements, const std::
 std::int64_t ensure_profile(StatementCache& statements, Database& db, const std::string& name) {
     if (name.empty()) throw std::invalid_argument("no profile given");
     if (auto id = find_profile(statements, name)) return *id;
-    using namespace std::chrono;
-    auto now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
     // The account's JID is the profile manager's to fill; the stores only need the row.
     statements
         .statement(BoundSql().add("INSERT INTO profiles (name, jid, created_at) VALUES (?, '', ?)",
-                                  name, static_cast<std::int64_t>(now)))
+                                  name, now_ms()))
         ->exec();
     return db.sqlite().getLastInsertRowid();
 }

@@ -6,8 +6,8 @@
 
 #include "src/storage/ItemPager.hpp"
 #include "src/storage/ProfileRows.hpp"
+#include "src/storage/UnixTime.hpp"
 
-#include <chrono>
 #include <iterator>
 #include <stdexcept>
 #include <string_view>
@@ -18,11 +18,6 @@ namespace {
 
 using nlohmann::json;
 using pubsub::NodeKey;
-
-std::int64_t now_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 // Empty strings are stored as NULL, and read back as "".
 SqlValue nullable(const std::string& text) {

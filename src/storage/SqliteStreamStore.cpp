@@ -3,8 +3,7 @@
 
 #include "src/storage/BoundSql.hpp"
 #include "src/storage/ProfileRows.hpp"
-
-#include <chrono>
+#include "src/storage/UnixTime.hpp"
 
 namespace roost::storage {
 
@@ -48,15 +47,12 @@ bool SqliteStreamStore::define(const std::string& profile, const std::string& na
         BoundSql().add("SELECT 1 FROM streams WHERE profile_id = ? AND name = ?", id, name));
     bool replaced = existing->executeStep();
     existing->reset();
-    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count();
     statements_
         .statement(BoundSql().add(
             "INSERT INTO streams (profile_id, name, rule, defined_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (profile_id, name) DO UPDATE SET rule = excluded.rule, "
             "defined_at = excluded.defined_at",
-            id, name, rule.dump(), static_cast<std::int64_t>(now)))
+            id, name, rule.dump(), now_ms()))
         ->exec();
     transaction.commit();
     return replaced;

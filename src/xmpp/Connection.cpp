@@ -2,6 +2,7 @@
 // Connection: libstrophe's connection object, its callbacks, and reconnection.
 #include "src/xmpp/Connection.hpp"
 
+#include "roost/Jid.hpp"
 #include "src/xmpp/IqErrors.hpp"
 #include "src/xmpp/Stanza.hpp"
 
@@ -108,7 +109,7 @@ const char* to_string(ConnectionState state) {
 Connection::Connection(XmppContext& context, ConnectionSettings settings)
     : context_(context),
       settings_(std::move(settings)),
-      bare_jid_(settings_.jid.substr(0, settings_.jid.find('/'))),
+      bare_jid_(roost::bare_jid(settings_.jid)),
       log_(bare_jid_),
       ctx_(xmpp_ctx_new(nullptr, log_.get())),
       conn_(ctx_ ? xmpp_conn_new(ctx_) : nullptr),
