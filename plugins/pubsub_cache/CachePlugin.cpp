@@ -314,7 +314,11 @@ void CachePlugin::tell_items_changed(const pubsub::CachedItemsChange& change) {
         auto found = items_handlers_.find(id);
         if (found == items_handlers_.end()) continue;
         auto handler = found->second;  // it may remove itself while it runs
-        handler(change);
+        try {
+            handler(change);
+        } catch (const std::exception& e) {  // another plugin's: the cache goes on
+            host_->log().error("an items-changed handler failed: {}", e.what());
+        }
     }
 }
 
