@@ -79,20 +79,24 @@ StreamRule StreamRule::from_json(const json& rule) {
 }
 
 json StreamRule::to_json() const {
-    json feeds_json = json::array();
+    json rule = {{"feeds", json::array()}};
+    json& feeds_json = rule["feeds"];  // built in place: a rule may hold thousands
     for (const auto& feed : feeds) {
-        if (auto* node = std::get_if<NodeSelector>(&feed))
-            feeds_json.push_back({{"node", {{"service", node->service}, {"node", node->node}}}});
-        else if (auto* blog = std::get_if<BlogSelector>(&feed))
-            feeds_json.push_back({{"blog", blog->jid}});
-        else if (auto* group = std::get_if<GroupSelector>(&feed))
-            feeds_json.push_back({{"group", group->group}});
-        else if (std::holds_alternative<ContactsSelector>(feed))
-            feeds_json.push_back({{"contacts", true}});
-        else
-            feeds_json.push_back({{"type", std::get<TypeSelector>(feed).type}});
+        json& selector = feeds_json.emplace_back(json::object());
+        if (auto* node = std::get_if<NodeSelector>(&feed)) {
+            json& value = selector["node"];
+            value["service"] = node->service;
+            value["node"] = node->node;
+        } else if (auto* blog = std::get_if<BlogSelector>(&feed)) {
+            selector["blog"] = blog->jid;
+        } else if (auto* group = std::get_if<GroupSelector>(&feed)) {
+            selector["group"] = group->group;
+        } else if (std::holds_alternative<ContactsSelector>(feed)) {
+            selector["contacts"] = true;
+        } else {
+            selector["type"] = std::get<TypeSelector>(feed).type;
+        }
     }
-    json rule = {{"feeds", feeds_json}};
     if (!query.empty()) rule["query"] = query;
     return rule;
 }

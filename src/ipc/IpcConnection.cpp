@@ -38,7 +38,7 @@ IpcConnection::~IpcConnection() {
     if (!closed_) reactor_.unwatch(watch_);
 }
 
-void IpcConnection::send(const std::string& line) {
+void IpcConnection::send(std::string_view line) {
     if (closed_) return;
     // Judged by what it left unread before this line: one answer larger than the limit
     // (a large cached node) still goes out whole; more lines to a client that lets
@@ -49,8 +49,16 @@ void IpcConnection::send(const std::string& line) {
                      id_, waiting);
         return close("not reading");
     }
-    output_.append(line);
-    flush();
+    if (waiting == 0) {
+        // Straight from the caller's buffer: a notification to many clients is then
+        // copied by the kernel alone, not first into each client's queue.
+        auto sent = write_some(line);
+        if (!sent) return;
+        line.remove_prefix(*sent);
+        if (line.empty()) return;
+    }
+    output_.append(line);  // the socket is full: the rest when it says POLLOUT
+    update_events();
 }
 
 void IpcConnection::close_after_flush() {
@@ -115,17 +123,26 @@ void IpcConnection::deliver_lines() {
     handlers_.on_oversized(*this);
 }
 
-void IpcConnection::flush() {
-    while (output_sent_ < output_.size()) {
-        ssize_t sent = ::send(fd_.get(), output_.data() + output_sent_,
-                              output_.size() - output_sent_, MSG_NOSIGNAL);
+std::optional<std::size_t> IpcConnection::write_some(std::string_view bytes) {
+    std::size_t written = 0;
+    while (written < bytes.size()) {
+        ssize_t sent =
+            ::send(fd_.get(), bytes.data() + written, bytes.size() - written, MSG_NOSIGNAL);
         if (sent < 0) {
             if (errno == EINTR) continue;
             if (would_block(errno)) break;
-            return close(std::string("write: ") + std::strerror(errno));
+            close(std::string("write: ") + std::strerror(errno));
+            return std::nullopt;
         }
-        output_sent_ += static_cast<std::size_t>(sent);
+        written += static_cast<std::size_t>(sent);
     }
+    return written;
+}
+
+void IpcConnection::flush() {
+    auto sent = write_some(std::string_view(output_).substr(output_sent_));
+    if (!sent) return;
+    output_sent_ += *sent;
     if (output_sent_ == output_.size()) {
         output_.clear();
         output_sent_ = 0;

@@ -9,8 +9,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
 namespace roost::ipc {
 
@@ -41,7 +43,7 @@ public:
 
     // Queues one framed line and writes what the socket takes now; a client that
     // already has more than max_backlog bytes unread is dropped instead. No-op once closed.
-    void send(const std::string& line);
+    void send(std::string_view line);
     // Reads nothing more; closes once everything queued has been written.
     void close_after_flush();
     void close(const std::string& reason);
@@ -50,6 +52,9 @@ private:
     void on_ready(short revents);
     void read_available();
     void deliver_lines();
+    // Writes what the socket takes now: the bytes written, or nullopt when it failed and
+    // the connection closed.
+    std::optional<std::size_t> write_some(std::string_view bytes);
     void flush();
     void update_events();
 
