@@ -10,8 +10,10 @@ class Host;
 // Raised whenever a change to include/roost/ breaks plugins built against the old
 // headers; the host refuses to load a plugin built for another value.
 // 2: Xmpp::profiles(), PubsubStore's server order. 3: the roster (Host::roster_store(),
-// Xmpp::on_presence and on_iq_request, XmppClient::answer_iq and refuse_iq).
-inline constexpr int kSdkAbiVersion = 4;
+// Xmpp::on_presence and on_iq_request, XmppClient::answer_iq and refuse_iq). 4: streams
+// (Host::stream_store(), item times, merged reads, on_items_changed). 5: a sync's changes
+// told (CachedItemsChange::new_node, UpsertResult::changed ids).
+inline constexpr int kSdkAbiVersion = 5;
 
 // One instance per daemon. Every method runs on the reactor thread.
 class Plugin {

@@ -23,10 +23,16 @@ struct CacheSyncResult {
     int items = 0;  // stored by this sync
 };
 
+// What changed in a node the cache holds: an event's items, or what a sync found new,
+// edited or gone since the cache last held the node whole (a resync after time offline).
 struct CachedItemsChange {
     NodeKey node;
     std::vector<std::string> stored;     // ids, new or edited
     std::vector<std::string> retracted;  // ids
+    // A sync made the cache hold the node whole for the first time (it held none of it,
+    // or only what a failed or stopped sync left); `stored` and `retracted` are empty
+    // then: every item is new, the store has them.
+    bool new_node = false;
 };
 
 // A separate interface, so that plugins built before it still load: a caller that finds
@@ -41,8 +47,8 @@ public:
     virtual void sync_node(const NodeKey& key,
                            std::function<void(const CacheSyncResult&)> done) = 0;
 
-    // Called after the cache stored or retracted items of a node it holds, as an event
-    // brought them (not for the items a sync fetches: sync_node's `done` tells of those).
+    // Called after the cache stored or retracted items of a node it holds: those of an
+    // event, or those a sync found changed (before the sync's `done` is called).
     using ItemsChangeHandler = std::function<void(const CachedItemsChange&)>;
     virtual std::uint64_t on_items_changed(ItemsChangeHandler handler) = 0;
     virtual void remove_items_handler(std::uint64_t id) = 0;

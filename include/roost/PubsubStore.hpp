@@ -84,7 +84,9 @@ struct StoredItem {
 };
 
 struct UpsertResult {
-    int changed = 0;    // new items, or items whose content differs from the stored one
+    // Ids of the new items and of those whose content differs from the stored one, in no
+    // particular order (an id the items held twice may come twice).
+    std::vector<std::string> changed;
     int unchanged = 0;  // stored again as they were: nothing touched
 };
 

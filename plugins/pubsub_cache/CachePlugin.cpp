@@ -180,14 +180,18 @@ void CachePlugin::on_sync_done(const pubsub::NodeKey& key, const SyncOutcome& ou
     if (found == syncs_.end()) return;
     auto node_sync = found->second;
     syncs_.erase(found);
+    bool whole = outcome.state == pubsub::SyncState::Completed ||
+                 outcome.state == pubsub::SyncState::Partial;
+    const auto& change = node_sync->change();
+    if (whole && (change.new_node || !change.stored.empty() || !change.retracted.empty()))
+        tell_items_changed(change);
     // Events that came during the sync, in their order, now that it stored its items.
     for (auto& apply : node_sync->take_deferred()) apply();
     if (outcome.state == pubsub::SyncState::Error)
         schedule_retry(key);
     else
         retries_.erase(key);
-    if (outcome.state == pubsub::SyncState::Completed ||
-        outcome.state == pubsub::SyncState::Partial) {
+    if (whole) {
         read_max_items(key);
         api_->supports_rsm(key.profile, key.service, [this, alive = alive_, key](bool pages) {
             if (*alive) remember(store(), key, kServerPages, pages);

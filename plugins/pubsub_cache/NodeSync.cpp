@@ -50,6 +50,10 @@ void NodeSync::start(SyncDone done, bool fetch) {
     fetch_ = fetch;
     started_ms_ = now_ms();
     auto& store = services_.host.pubsub_store();
+    auto before = store.node_state(key_);
+    change_.node = key_;
+    change_.new_node = !before || (before->sync_state != pubsub::SyncState::Completed &&
+                                   before->sync_state != pubsub::SyncState::Partial);
     if (analyser_) store.set_node(key_, analyser_->name, analyser_->type, analyser_->subtype);
     store.set_sync_state(key_, pubsub::SyncState::InProgress);
     std::weak_ptr<NodeSync> weak = weak_from_this();
@@ -237,7 +241,12 @@ void NodeSync::store(const PageToStore& page) {
     batch.reserve(page.items.size());
     for (std::size_t n = 0; n < page.items.size(); ++n)
         batch.push_back(stored_item(page.items[n], analyser, page.created[n]));
-    if (!batch.empty()) services_.host.pubsub_store().upsert_items(key_, batch);  // one transaction
+    if (!batch.empty()) {
+        auto result = services_.host.pubsub_store().upsert_items(key_, batch);  // one transaction
+        if (!change_.new_node)
+            change_.stored.insert(change_.stored.end(), result.changed.begin(),
+                                  result.changed.end());
+    }
     stored_ += static_cast<int>(batch.size());
     notify_progress();
 }
@@ -250,6 +259,12 @@ void NodeSync::complete() {
     for (const auto& id : store.item_ids(key_))
         if (!kept.contains(id)) gone.push_back(id);
     if (!gone.empty()) store.delete_items(key_, gone);
+    if (!change_.new_node) {
+        std::sort(change_.stored.begin(), change_.stored.end());
+        change_.stored.erase(std::unique(change_.stored.begin(), change_.stored.end()),
+                             change_.stored.end());
+        change_.retracted = std::move(gone);
+    }
     // The whole node's order, as the server gave it: this repairs any order left by
     // earlier syncs (stopped by a kill, say) or by events (an edit made while offline).
     store.set_server_order(key_, order_);

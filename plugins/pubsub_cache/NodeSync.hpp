@@ -7,6 +7,7 @@
 #include "Analysers.hpp"
 #include "roost/Host.hpp"
 #include "roost/Pubsub.hpp"
+#include "roost/PubsubCache.hpp"
 #include "roost/PubsubStore.hpp"
 
 #include <cstdint>
@@ -61,6 +62,8 @@ public:
     std::vector<std::function<void()>> take_deferred() { return std::move(deferred_); }
     void add_waiter(SyncDone waiter) { waiters_.push_back(std::move(waiter)); }
     std::vector<SyncDone> take_waiters() { return std::move(waiters_); }
+    // Once it ended whole: what it found new, edited or gone (for the cache to tell).
+    const pubsub::CachedItemsChange& change() const { return change_; }
 
 private:
     // Items of one page to store, oldest first, with the creation times they get.
@@ -112,6 +115,7 @@ private:
     bool finished_ = false;
     // The ids kept, in the server's order (oldest first): the node's order at the end.
     std::vector<std::string> order_;
+    pubsub::CachedItemsChange change_;  // ids gathered only when the cache held the node
     SyncDone done_;
     std::vector<std::function<void()>> deferred_;
     std::vector<SyncDone> waiters_;

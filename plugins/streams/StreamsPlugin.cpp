@@ -48,6 +48,7 @@ void StreamsPlugin::stop() {
     cache_->remove_items_handler(items_handler_);
     if (roster_) roster_->remove_change_handler(roster_handler_);
     streams_.clear();
+    joining_.clear();
 }
 
 LiveStream& StreamsPlugin::live(const StreamId& id) {
@@ -153,7 +154,8 @@ void StreamsPlugin::recompose(const StreamId& id, const std::string& why, bool a
     std::vector<pubsub::NodeKey> cached;
     for (const auto& key : joined) {
         auto node = host_->pubsub_store().node_state(key);
-        if (node && node->sync_state == pubsub::SyncState::Completed)
+        if (node && (node->sync_state == pubsub::SyncState::Completed ||
+                     node->sync_state == pubsub::SyncState::Partial))
             cached.push_back(key);
         else
             sync_feed(id, key);
@@ -163,6 +165,7 @@ void StreamsPlugin::recompose(const StreamId& id, const std::string& why, bool a
 
 void StreamsPlugin::sync_feed(const StreamId& id, const pubsub::NodeKey& key) {
     feed_states_[key] = {"syncing", ""};
+    joining_.insert({id, key});
     cache_->sync_node(key, [this, alive = alive_, id, key](const pubsub::CacheSyncResult& result) {
         if (!*alive) return;
         if (!result.state)
@@ -175,7 +178,10 @@ void StreamsPlugin::sync_feed(const StreamId& id, const pubsub::NodeKey& key) {
         auto state = feed_state(key);
         tell(id, "feed",
              {{"feed", feed_json(key)}, {"state", state.state}, {"reason", state.reason}});
-        if (state.state != "synced" || !streams_.contains(id)) return;
+        // Its items, unless the change the cache told before this brought them.
+        bool waiting = joining_.erase({id, key}) > 0;
+        bool held = state.state == "synced" || state.state == "partial";
+        if (!waiting || !held || !streams_.contains(id)) return;
         auto& feeds = streams_.at(id).feeds;
         if (std::binary_search(feeds.begin(), feeds.end(), key))
             send_items(id, {key}, {}, kJoiningItems);
@@ -186,11 +192,17 @@ void StreamsPlugin::send_items(const StreamId& id, std::vector<pubsub::NodeKey> 
                                std::vector<std::string> ids, int limit) {
     if (keys.empty()) return;
     LiveStream& stream = live(id);
-    pubsub::MergedQuery query{id.first,     std::move(keys), limit,
+    pubsub::MergedQuery query{id.first,     std::move(keys), 0,
                               std::nullopt, std::move(ids),  stream.rule.query};
-    auto page = host_->pubsub_store().merged_items(query);
-    if (page.items.empty()) return;
-    tell(id, "items", {{"items", items_json(page.items)}});
+    for (int left = limit; left > 0;) {
+        query.limit = std::min(left, kItemsPerNotification);
+        auto page = host_->pubsub_store().merged_items(query);
+        if (page.items.empty()) return;
+        tell(id, "items", {{"items", items_json(page.items)}});
+        left -= static_cast<int>(page.items.size());
+        if (!page.more) return;
+        query.after = page.items.back().cursor;
+    }
 }
 
 void StreamsPlugin::on_items_changed(const pubsub::CachedItemsChange& change) {
@@ -205,6 +217,11 @@ void StreamsPlugin::on_items_changed(const pubsub::CachedItemsChange& change) {
                 stream.rule.feeds.begin(), stream.rule.feeds.end(),
                 [](const FeedSelector& f) { return std::holds_alternative<TypeSelector>(f); });
             if (typed) recompose(id, "new node", false);
+            continue;
+        }
+        // A feed the stream has not sent yet brings its newest, as a joining feed does.
+        if (joining_.erase({id, change.node}) > 0 || change.new_node) {
+            send_items(id, {change.node}, {}, kJoiningItems);
             continue;
         }
         if (!change.stored.empty())

@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +26,8 @@ inline constexpr const char* kMicroblogNode = "urn:xmpp:microblog:0";
 // Items the feeds that join a stream bring to its subscribers at once (the newest of them
 // all); older ones are a stream.get away.
 inline constexpr int kJoiningItems = 20;
+// The most items one `items` notification carries; more (a resync's) come in several.
+inline constexpr int kItemsPerNotification = 100;
 
 // "stream:alice/news", the topic stream.subscribe subscribes to (rpc.subscribe too); a
 // stream not defined yet is fine.
@@ -68,7 +71,8 @@ private:
     // `always` (a definition).
     void recompose(const StreamId& id, const std::string& why, bool always);
     void sync_feed(const StreamId& id, const pubsub::NodeKey& key);
-    // The newest `limit` items of `keys` (only `ids`, when given) as one notification.
+    // The newest `limit` items of `keys` (only `ids`, when given), newest first, in
+    // notifications of at most kItemsPerNotification.
     void send_items(const StreamId& id, std::vector<pubsub::NodeKey> keys,
                     std::vector<std::string> ids, int limit);
     void on_items_changed(const pubsub::CachedItemsChange& change);
@@ -84,6 +88,9 @@ private:
     roster::RosterHandlerId roster_handler_ = 0;
     std::map<StreamId, LiveStream> streams_;
     std::map<pubsub::NodeKey, FeedState> feed_states_;
+    // Feeds that joined a stream uncached: their newest items go out once, when the
+    // cache tells their sync's change or else when the sync ends.
+    std::set<std::pair<StreamId, pubsub::NodeKey>> joining_;
     // Syncs the cache runs for us may end after stop(): their callbacks check this.
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

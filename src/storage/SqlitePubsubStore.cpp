@@ -97,7 +97,8 @@ const char* kUpsertStaged =
     // Storing the same content again touches nothing, not even the update time.
     "WHERE raw_xml IS NOT excluded.raw_xml OR parsed IS NOT excluded.parsed "
     "OR parse_error IS NOT excluded.parse_error OR search_text IS NOT excluded.search_text "
-    "OR publisher IS NOT excluded.publisher";
+    "OR publisher IS NOT excluded.publisher "
+    "RETURNING item_id";
 
 const char* kClearStage = "DELETE FROM temp.pubsub_items_page";
 
@@ -228,9 +229,10 @@ pubsub::UpsertResult SqlitePubsubStore::upsert_items(const NodeKey& key,
     std::unordered_set<std::string_view> staged;
     auto store_staged = [&] {
         if (staged.empty()) return;
-        int changed = statement(BoundSql().add(kUpsertStaged, node, node))->exec();
-        result.changed += changed;
-        result.unchanged += static_cast<int>(staged.size()) - changed;
+        auto upsert = statement(BoundSql().add(kUpsertStaged, node, node));
+        std::size_t changed = 0;
+        for (; upsert->executeStep(); ++changed) result.changed.push_back(upsert->getColumn(0));
+        result.unchanged += static_cast<int>(staged.size() - changed);
         statement(kClearStage)->exec();
         staged.clear();
     };

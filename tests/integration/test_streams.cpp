@@ -3,7 +3,9 @@
 // the posts of its members, newest first, whole (canonical XML) and paged by cursor; an
 // account added to the group while a client follows the stream brings its posts into that
 // subscription; replacing the rule sends `recomposed` and the new feeds' items; deleting
-// and defining again keeps an early subscriber served; bad rules are refused (-32602).
+// and defining again keeps an early subscriber served; what changed while roostd was
+// offline reaches a follower at the resync; a node cached by a sync joins a `type` stream;
+// bad rules are refused (-32602).
 #include "src/ipc/IpcClient.hpp"
 #include "tests/support/CacheFixture.hpp"
 #include "tests/support/CanonicalXml.hpp"
@@ -79,6 +81,16 @@ struct Fixture : CacheFixture<ProsodyServer> {
     }
 
     std::string jid(const std::string& user) const { return user + "@" + server.domain(); }
+
+    // Publisher `n` asks its blog for `action` (publish or retract) of one item.
+    void blog_request(int n, const std::string& action, const std::string& item) {
+        RawXmppClient raw(server, publisher(n), "blog");
+        raw.request(action, "<iq type='set' id='" + action +
+                                "'><pubsub xmlns='http://jabber.org/protocol/pubsub'><" + action +
+                                " node='" + kMicroblog + "'" +
+                                (action == "retract" ? " notify='true'" : "") + ">" + item + "</" +
+                                action + "></pubsub></iq>");
+    }
 
     static std::string create_open_blog() {
         return "<iq type='set' id='create'><pubsub xmlns='http://jabber.org/protocol/pubsub'>"
@@ -238,6 +250,68 @@ TEST_CASE("prosody: a stream of a roster group merges its members' posts, follow
         return item_keys(seen).contains(f.expected({4}).front());
     });
     CHECK(item_keys(again).contains(f.expected({4}).front()));
+}
+
+TEST_CASE("prosody: what changed while roostd was offline reaches a follower at the resync; a "
+          "node cached by a sync joins a type stream") {
+    Fixture f;
+    roost::ipc::IpcClient follower(f.daemon->socket());
+    follower.call("stream.subscribe", {{"name", "p0"}});
+    follower.call("stream.subscribe", {{"name", "blogs"}});
+    f.define("p0", {{"feeds", {{{"blog", f.jid("p0")}}}}});
+    REQUIRE(f.wait_synced("p0", 1));
+    auto blogs = f.define("blogs", {{"feeds", {{{"type", "blog"}}}}});
+    CHECK(blogs["feeds"].size() >= 1);  // p0's, and any contact's blog cached by now
+
+    INFO("offline: p0 edits p0-0, retracts p0-1 and posts p0-new");
+    f.roost->call("profile.disconnect", {{"profile", "reader"}});
+    REQUIRE(f.roost->wait_connected(0));
+    std::string edited = "<entry xmlns='http://www.w3.org/2005/Atom'><title>p0 post 0, "
+                         "edited</title><published>2024-03-01T10:00:00Z</published>"
+                         "<updated>2024-03-01T12:00:00Z</updated></entry>";
+    f.blog_request(0, "publish", "<item id='p0-0'>" + edited + "</item>");
+    f.blog_request(0, "retract", "<item id='p0-1'/>");
+    f.blog_request(0, "publish", "<item id='p0-new'>" + entry(0, 5) + "</item>");
+    f.roost->call("profile.connect", {{"profile", "reader"}});
+    REQUIRE(f.roost->wait_connected(1));
+
+    // The edit and the retraction only a resync can bring: the server resends no more
+    // than the last item on a reconnect.
+    std::string p0 = f.jid("p0");
+    auto items = Fixture::notes(follower, "items", [&](const std::vector<json>& seen) {
+        for (const auto& note : seen)
+            for (const auto& item : note["items"])
+                if (note["stream"] == "p0" && Fixture::key_of(item) == p0 + "/p0-0" &&
+                    item["parsed"]["title"] == "p0 post 0, edited")
+                    return true;
+        return false;
+    });
+    CHECK(item_keys(items).contains(p0 + "/p0-0"));
+    auto retracted = Fixture::notes(follower, "retracted", [&](const std::vector<json>& seen) {
+        return std::any_of(seen.begin(), seen.end(),
+                           [](const json& n) { return n["stream"] == "p0"; });
+    });
+    REQUIRE_FALSE(retracted.empty());
+    CHECK(retracted.front()["items"] ==
+          json::array({{{"feed", {{"service", p0}, {"node", kMicroblog}}}, {"id", "p0-1"}}}));
+    CHECK(keys_of(f.all_items("p0", 100)) ==
+          std::vector<std::string>{p0 + "/p0-new", p0 + "/p0-0"});
+
+    INFO("p10's blog, cached by a sync, joins the type stream with its posts");
+    f.roost->call("pubsub.cache.sync", {{"service", f.jid("p10")}, {"node", kMicroblog}});
+    std::string p10 = f.jid("p10");
+    auto joined = Fixture::notes(follower, "recomposed", [&](const std::vector<json>& seen) {
+        return std::any_of(seen.begin(), seen.end(), [&](const json& n) {
+            return n["stream"] == "blogs" && n["why"] == "new node" &&
+                   n["joined"].dump().find(p10) != std::string::npos;
+        });
+    });
+    REQUIRE_FALSE(joined.empty());
+    auto p10_posts = Fixture::notes(follower, "items", [&](const std::vector<json>& seen) {
+        return item_keys(seen).contains(f.expected({10}).front());
+    });
+    CHECK(item_keys(p10_posts).contains(f.expected({10}).front()));
+    CHECK(item_keys(p10_posts).contains(f.expected({10}).back()));
 }
 
 TEST_CASE("prosody: bad stream rules are refused with what is wrong; an unknown group is empty") {

@@ -19,6 +19,11 @@ CacheBackend::CacheBackend(nlohmann::json cache_settings) {
     notes.node = "notes*";
     notes.to_sync = true;
     add_analyser(std::move(notes));
+    auto* cache =
+        dynamic_cast<pubsub::CacheSyncApi*>(backend.plugins.find(pubsub::kCachePluginName));
+    REQUIRE(cache != nullptr);
+    cache->on_items_changed(
+        [this](const pubsub::CachedItemsChange& change) { changes.push_back(change); });
     alice = &backend.xmpp.connect(kAlice, kAliceJid);
 }
 

@@ -6,6 +6,7 @@
 
 #include "roost/Analyser.hpp"
 #include "roost/Pubsub.hpp"
+#include "roost/PubsubCache.hpp"
 #include "tests/support/FakeXmpp.hpp"
 #include "tests/support/TempDir.hpp"
 #include "tests/support/TestHost.hpp"
@@ -54,6 +55,8 @@ public:
     TempDir plugin_dir;
     TestBackend backend;
     FakeClient* alice = nullptr;
+    // Every change the cache told its items-changed handlers, oldest first.
+    std::vector<pubsub::CachedItemsChange> changes;
 };
 
 inline constexpr const char* kRsmFeature = "http://jabber.org/protocol/pubsub#rsm";

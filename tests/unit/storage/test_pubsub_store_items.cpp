@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -14,9 +15,11 @@ using namespace roost::test::store;
 TEST_CASE("storing the same item again changes nothing, not even its update time") {
     Cache cache;
     auto items = numbered(3);
-    CHECK(cache.store.upsert_items(kBlog, items).changed == 3);
+    auto first = cache.store.upsert_items(kBlog, items).changed;
+    std::sort(first.begin(), first.end());
+    CHECK(first == std::vector<std::string>{"i0", "i1", "i2"});
     auto again = cache.store.upsert_items(kBlog, items);
-    CHECK(again.changed == 0);
+    CHECK(again.changed.empty());
     CHECK(again.unchanged == 3);
     CHECK(cache.count("SELECT count(*) FROM pubsub_items") == 3);
     CHECK(cache.count("SELECT sum(updated) FROM pubsub_items") == 1000 + 1001 + 1002);
@@ -27,7 +30,8 @@ TEST_CASE("a changed item keeps its creation time and gets a new update time") {
     cache.store.upsert_items(kBlog, numbered(2));
     auto changed = item("i0", 5000);  // a server resending it with another date
     changed.xml = "<item id='i0'><entry>edited</entry></item>";
-    CHECK(cache.store.upsert_items(kBlog, std::vector{changed}).changed == 1);
+    CHECK(cache.store.upsert_items(kBlog, std::vector{changed, item("i1", 1001)}).changed ==
+          std::vector<std::string>{"i0"});
     CHECK(cache.count("SELECT created FROM pubsub_items WHERE item_id = 'i0'") == 1000);
     CHECK(cache.count("SELECT updated FROM pubsub_items WHERE item_id = 'i0'") > 1000000);
     auto read = cache.store.get_items(kBlog, with_ids({"i0"}));

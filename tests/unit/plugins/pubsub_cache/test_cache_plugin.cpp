@@ -159,6 +159,42 @@ TEST_CASE("a lost connection fails the sync; the reconnect syncs it again, and s
     CHECK(resynced == std::set<std::string>{kNotes, "notes-done"});
 }
 
+TEST_CASE("a first sync tells a new node; a resync tells what changed while offline") {
+    CacheBackend cache;
+    FakeClient& alice = *cache.alice;
+    cache.sync(kNotes);
+    complete_sync(cache, kNotes, {"r-1", "r-2", "r-3"});
+    REQUIRE(cache.changes.size() == 1);
+    CHECK(cache.changes[0].node.node == kNotes);
+    CHECK(cache.changes[0].new_node);
+    CHECK(cache.changes[0].stored.empty());
+    while (alice.waiting() > 0) alice.next_iq();
+
+    // Offline: r-2 retracted, r-3 edited, r-4 published; the reconnect resyncs.
+    auto reconnect = [&] {
+        cache.backend.xmpp.disconnect(kAlice);
+        cache.backend.xmpp.connect(kAlice, kAliceJid);
+        answer_subscribe(alice, kNotes);
+        alice.answer(
+            next_items_request(alice),
+            st::items(kNotes, {st::item("r-1"), st::item("r-3", "edited"), st::item("r-4")},
+                      st::Rsm{"r-1", 0, "r-4", 3}));
+        cache.settle();
+        while (alice.waiting() > 0) alice.next_iq();
+    };
+    reconnect();
+    REQUIRE(cache.changes.size() == 2);
+    const auto& resync = cache.changes[1];
+    CHECK_FALSE(resync.new_node);
+    CHECK(resync.stored == std::vector<std::string>{"r-3", "r-4"});
+    CHECK(resync.retracted == std::vector<std::string>{"r-2"});
+    CHECK(cache.cached_ids(kNotes) == std::vector<std::string>{"r-1", "r-3", "r-4"});
+
+    // Nothing changed: nothing is told.
+    reconnect();
+    CHECK(cache.changes.size() == 2);
+}
+
 TEST_CASE("a purge, a deletion and a retraction reach the cache") {
     CacheBackend cache;
     cache.sync(kNotes);
