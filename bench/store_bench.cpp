@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // store_bench: figures for the pubsub cache's SQLite store: ingest rate against a bare
-// INSERT of the same bytes, latest-20 reads, full-text, JSON-field and date search on 100k
-// items.
+// INSERT of the same bytes, latest-20 reads, full-text, JSON-field and date search and
+// `cache stats` on 100k items, and what a cache of a million items costs the calls that
+// should not grow with it.
 #include "src/storage/Migrator.hpp"
 #include "src/storage/SearchQuery.hpp"
 #include "src/storage/SqlitePubsubStore.hpp"
@@ -33,18 +34,21 @@ struct Options {
     int batch = 500;
     int ingest_items = 20000;
     int node_items = 100000;
+    int scale_items = 1000000;
     bool ingest = true;
     bool reads = true;
+    bool scale = false;                // only when asked: filling takes a minute
     std::vector<std::string> pragmas;  // run on every database, to compare settings
 };
 
 const char* kUsage =
     "usage: store_bench [--runs N] [--batch N] [--ingest-items N] [--node-items N]\n"
-    "                   [--only ingest|reads] [--pragma NAME=VALUE]...\n"
+    "                   [--scale-items N] [--only ingest|reads|scale] [--pragma NAME=VALUE]...\n"
     "Prints the median of N runs (default 5) of: ingest of --ingest-items items (20000) in\n"
     "transactions of --batch items (500, one sync page) against a bare INSERT of the same\n"
-    "bytes; reads and searches on a node of --node-items items (100000). --pragma runs\n"
-    "PRAGMA NAME=VALUE on every database first, to compare settings.\n";
+    "bytes; reads and searches on a node of --node-items items (100000). --only scale:\n"
+    "cache stats, a search and a read on --scale-items items (1000000) in nodes of 100.\n"
+    "--pragma runs PRAGMA NAME=VALUE on every database first, to compare settings.\n";
 
 std::optional<Options> parse_options(int argc, char** argv) {
     Options options;
@@ -53,9 +57,10 @@ std::optional<Options> parse_options(int argc, char** argv) {
         if (name == "--help" || name == "-h" || i + 1 == argc) return std::nullopt;
         std::string value = argv[++i];
         if (name == "--only") {
-            if (value != "ingest" && value != "reads") return std::nullopt;
+            if (value != "ingest" && value != "reads" && value != "scale") return std::nullopt;
             options.ingest = value == "ingest";
             options.reads = value == "reads";
+            options.scale = value == "scale";
             continue;
         }
         if (name == "--pragma") {
@@ -72,6 +77,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
             options.ingest_items = number;
         else if (name == "--node-items")
             options.node_items = number;
+        else if (name == "--scale-items")
+            options.scale_items = number;
         else
             return std::nullopt;
     }
@@ -234,6 +241,19 @@ std::string two_words(int i) {
     return std::string(kWords[i % std::size(kWords)]) + " " + kWords[(i + 3) % std::size(kWords)];
 }
 
+// p50 of full-text searches of two words, 20 hits at most.
+double fts_p50(storage::SqlitePubsubStore& store) {
+    return percentile(timed(kSearches,
+                            [&](int i) {
+                                pubsub::SearchQuery query;
+                                query.scope = pubsub::ProfileScope::only("bench");
+                                query.text = two_words(i);
+                                query.limit = 20;
+                                store.search(query);
+                            }),
+                      0.5);
+}
+
 void reads(const Options& options) {
     BenchDb bench("reads", options);
     storage::SqlitePubsubStore store(*bench.db);
@@ -244,7 +264,8 @@ void reads(const Options& options) {
     // Raw FTS5 in the same run: the first 20 matches in rowid order, no join.
     auto raw_fts = bench.db->prepare(
         "SELECT rowid FROM pubsub_items_fts WHERE pubsub_items_fts MATCH ? LIMIT 20");
-    std::vector<double> p50s, p99s, fts, fts_raw, field, deep, instant_scan, text_scan, by_date;
+    std::vector<double> p50s, p99s, fts, fts_raw, field, deep, instant_scan, text_scan, by_date,
+        stats;
     // A filter no item passes reads every row: the cost of one comparison per item.
     auto scan = [&](const char* value) {
         return percentile(
@@ -276,15 +297,7 @@ void reads(const Options& options) {
                                  store.get_items(kNode, query);
                              }),
                        0.5));
-        fts.push_back(percentile(timed(kSearches,
-                                       [&](int i) {
-                                           pubsub::SearchQuery query;
-                                           query.scope = pubsub::ProfileScope::only("bench");
-                                           query.text = two_words(i);
-                                           query.limit = 20;
-                                           store.search(query);
-                                       }),
-                                 0.5));
+        fts.push_back(fts_p50(store));
         fts_raw.push_back(percentile(timed(kSearches,
                                            [&](int i) {
                                                raw_fts.bind(1, storage::fts_match(two_words(i)));
@@ -304,6 +317,8 @@ void reads(const Options& options) {
                       store.search(query);
                   }),
             0.5));
+        stats.push_back(percentile(
+            timed(kSearches, [&](int) { store.stats(pubsub::ProfileScope::all()); }), 0.5));
         instant_scan.push_back(scan("2025-01-01T00:00:00Z"));
         text_scan.push_back(scan("2025-01-01"));
         by_date.push_back(percentile(timed(kSearches,
@@ -330,6 +345,60 @@ void reads(const Options& options) {
                 median(text_scan));
     std::printf("  order by published desc (instants), limit 20       p50 %.3f ms\n",
                 median(by_date));
+    std::printf("  cache stats (nodes, items, bytes by type and state) p50 %.3f ms\n",
+                median(stats));
+}
+
+// A cache grown over years: `scale_items` items in nodes of kScaleNodeItems. Figures
+// machine-read by bench/write_results.py.
+constexpr int kScaleNodeItems = 100;
+
+void scale(const Options& options) {
+    BenchDb bench("scale", options);
+    storage::SqlitePubsubStore store(*bench.db);
+    int nodes = options.scale_items / kScaleNodeItems;
+    auto node = [](int k) {
+        return pubsub::NodeKey{"bench", "blogs.example.org", "blog-" + std::to_string(k)};
+    };
+    std::mt19937 random(42);
+    auto start = Clock::now();
+    for (int k = 0; k < nodes; ++k) {
+        std::vector<pubsub::StoredItem> items;
+        for (int n = 0; n < kScaleNodeItems; ++n)
+            items.push_back(make_item(k * kScaleNodeItems + n, random));
+        store.upsert_items(node(k), items);
+    }
+    std::printf("filled %d nodes of %d items in %.1f s\n\n", nodes, kScaleNodeItems,
+                seconds_since(start));
+    // What `cache stats` did before the nodes kept their bytes: a read of every item.
+    auto scan = bench.db->prepare(
+        "SELECT count(*), total(length(CAST(raw_xml AS BLOB)) + coalesce(length(CAST(parsed AS "
+        "BLOB)), 0) + coalesce(length(CAST(search_text AS BLOB)), 0)) FROM pubsub_items");
+    std::vector<double> stats, scans, fts, latest;
+    for (int run = 0; run < options.runs; ++run) {
+        stats.push_back(percentile(
+            timed(kSearches, [&](int) { store.stats(pubsub::ProfileScope::all()); }), 0.5));
+        scans.push_back(percentile(timed(3,
+                                         [&](int) {
+                                             scan.executeStep();
+                                             scan.reset();
+                                         }),
+                                   0.5));
+        fts.push_back(fts_p50(store));
+        latest.push_back(percentile(
+            timed(kReads,
+                  [&](int i) {
+                      pubsub::ItemsQuery query;
+                      query.rsm = pubsub::RsmRequest{20, std::nullopt, std::nullopt, std::nullopt};
+                      store.get_items(node(i % nodes), query);
+                  }),
+            0.5));
+    }
+    std::printf("RESULT scale.items %d items\n", nodes * kScaleNodeItems);
+    std::printf("RESULT scale.stats_p50_ms %.6f ms\n", median(stats));
+    std::printf("RESULT scale.bytes_scan_p50_ms %.6f ms\n", median(scans));
+    std::printf("RESULT scale.fts_p50_ms %.6f ms\n", median(fts));
+    std::printf("RESULT scale.latest20_p50_ms %.6f ms\n", median(latest));
 }
 
 }  // namespace
@@ -343,5 +412,6 @@ int main(int argc, char** argv) {
     std::printf("store_bench: median of %d runs\n\n", options->runs);
     if (options->ingest) ingest(*options);
     if (options->reads) reads(*options);
+    if (options->scale) scale(*options);
     return 0;
 }

@@ -43,6 +43,7 @@ def store_results(log):
         "store.date_scan_p50_ms": r"published > DateTime.*?p50 ([\d.]+) ms",
         "store.text_scan_p50_ms": r"published > text.*?p50 ([\d.]+) ms",
         "store.date_order_p50_ms": r"order by published desc.*?p50 ([\d.]+) ms",
+        "store.stats_p50_ms": r"cache stats .*?p50 ([\d.]+) ms",
     }
     found = {}
     for name, pattern in patterns.items():
@@ -163,8 +164,9 @@ def main():
     if args.only_streams:
         print("\n".join(streams_section(r)))
         return
-    for name in ("ipc", "sync_prosody", "sync_ejabberd"):
-        r.update(results((logs / f"{name}.log").read_text()))
+    for name in ("ipc", "sync_prosody", "sync_ejabberd", "store_scale"):
+        if (logs / f"{name}.log").exists():
+            r.update(results((logs / f"{name}.log").read_text()))
     r.update(store_results((logs / "store.log").read_text()))
     get = r.get
 
@@ -279,9 +281,30 @@ def main():
         ("date filter that reads every row (instants), p50", "store.date_scan_p50_ms", " ms"),
         ("the same filter as text, p50", "store.text_scan_p50_ms", " ms"),
         ("order by a date field, limit 20, p50", "store.date_order_p50_ms", " ms"),
+        ("`cache stats` of the 100,000 items, p50", "store.stats_p50_ms", " ms"),
     ]:
         out.append(f"| {label} | {fmt(get(key))}{unit} |")
     out.append("")
+    if get("scale.items") is not None:
+        out.append("## A large cache (issue 15) (`store_bench --only scale`)\n")
+        out.append(f"{fmt(get('scale.items'))} items (~500-byte Atom, JSON, FTS text) in nodes of "
+                   "100, written with the store API; the same calls on the 100,000-item node of "
+                   "the section above beside them, so that the growth shows.\n")
+        out.append("| | 100,000 items | 1,000,000 items | target at 1,000,000 |\n"
+                   "| --- | --- | --- | --- |")
+        for label, small, large, limit in [
+            ("`cache stats`, p50", "store.stats_p50_ms", "scale.stats_p50_ms", 50),
+            ("what it cost before 0007: every item's bytes summed, p50", None,
+             "scale.bytes_scan_p50_ms", None),
+            ("FTS two words, limit 20, p50", "store.fts_p50_ms", "scale.fts_p50_ms", 10),
+            ("latest 20 of a node, p50", "store.latest20_p50_ms", "scale.latest20_p50_ms", None),
+        ]:
+            value = get(large)
+            verdict = "" if limit is None or value is None else (
+                f"< {limit} ms: " + ("met" if value < limit else "**missed**"))
+            before = "" if small is None else f"{fmt(get(small))} ms"
+            out.append(f"| {label} | {before} | {fmt(value)} ms | {verdict} |")
+        out.append("")
     out.extend(streams_section(r))
     out.append("Full output of each benchmark: the `bench-logs/` directory of the build.")
     print("\n".join(out))

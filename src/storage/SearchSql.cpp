@@ -23,11 +23,16 @@ using search::is_word_start;
 
 bool is_comparison(SearchOp op) { return op != SearchOp::Contains && op != SearchOp::In; }
 
-const char* kSelect =
+const char* kColumns =
     "SELECT p.name, n.service, n.node, n.type, i.item_id, i.raw_xml, i.publisher, i.parsed, "
-    "i.parse_error, i.search_text, i.created, i.updated "
-    "FROM pubsub_items i JOIN pubsub_nodes n ON n.id = i.node_id "
-    "JOIN profiles p ON p.id = n.profile_id WHERE 1";
+    "i.parse_error, i.search_text, i.created, i.updated ";
+// With words, the items are those full-text search found, looked up by id: the unary +
+// keeps the planner from walking their nodes' indexes instead (it cannot tell how few the
+// ids are; walking a 100,000-item node made a windowed search 11 ms instead of 0.3).
+const char* kItemsOfNodes = "FROM pubsub_items i JOIN pubsub_nodes n ON n.id = i.node_id "
+                            "JOIN profiles p ON p.id = n.profile_id WHERE 1";
+const char* kItemsById = "FROM pubsub_items i JOIN pubsub_nodes n ON n.id = +i.node_id "
+                         "JOIN profiles p ON p.id = n.profile_id WHERE 1";
 
 SqlValue sql_value(const json& value) {
     if (value.is_boolean()) return std::int64_t{value.get<bool>() ? 1 : 0};
@@ -218,7 +223,7 @@ std::variant<BoundSql, SearchError> search_sql(const SearchQuery& query,
                                                const std::vector<std::int64_t>* text_matches) {
     if (auto error = check_bounds(query)) return *error;
     BoundSql sql;
-    sql.add(kSelect);
+    sql.add(std::string(kColumns) + (query.text.empty() ? kItemsOfNodes : kItemsById));
     if (!query.scope.all_profiles) sql.add(" AND p.name = ?", query.scope.profile);
     if (query.service) sql.add(" AND n.service = ?", *query.service);
     if (query.node) sql.add(" AND n.node = ?", *query.node);

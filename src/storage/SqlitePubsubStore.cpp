@@ -102,11 +102,6 @@ const char* kUpsertStaged =
 
 const char* kClearStage = "DELETE FROM temp.pubsub_items_page";
 
-// Bytes, not characters: length() of a BLOB counts bytes.
-const char* kItemBytes =
-    "coalesce(sum(length(CAST(i.raw_xml AS BLOB)) + coalesce(length(CAST(i.parsed AS BLOB)), 0) "
-    "+ coalesce(length(CAST(i.search_text AS BLOB)), 0)), 0)";
-
 void add_to(pubsub::StatsEntry& entry, std::int64_t nodes, std::int64_t items, std::int64_t bytes) {
     entry.nodes += nodes;
     entry.items += items;
@@ -401,11 +396,10 @@ void SqlitePubsubStore::reset() {
 
 pubsub::CacheStats SqlitePubsubStore::stats(const pubsub::ProfileScope& scope) {
     BoundSql sql;
-    sql.add(std::string("SELECT coalesce(n.type, ''), coalesce(n.sync_state, 'none'), "
-                        "count(DISTINCT n.id), count(i.id), ") +
-            kItemBytes +
-            " FROM pubsub_nodes n JOIN profiles p ON p.id = n.profile_id "
-            "LEFT JOIN pubsub_items i ON i.node_id = n.id WHERE 1");
+    // The nodes' tallies (migration 0007), kept by triggers: no item is read.
+    sql.add("SELECT coalesce(n.type, ''), coalesce(n.sync_state, 'none'), count(*), "
+            "sum(n.item_count), sum(n.item_bytes) "
+            "FROM pubsub_nodes n JOIN profiles p ON p.id = n.profile_id WHERE 1");
     add_scope(sql, scope);
     sql.add(" GROUP BY 1, 2");
     pubsub::CacheStats stats;

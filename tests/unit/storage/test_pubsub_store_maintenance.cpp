@@ -136,3 +136,44 @@ TEST_CASE("stats count nodes, items and bytes, by type and by sync state") {
     CHECK(cache.store.stats(ProfileScope::all()).total.nodes == 3);
     CHECK_THROWS_AS(cache.store.stats({}), std::invalid_argument);
 }
+
+TEST_CASE("each node's tallies stay what a scan of its items finds, whatever changes them") {
+    Cache cache;
+    // The nodes whose kept count or bytes differ from their items' (stats read the former).
+    auto drifted = [&] {
+        return cache.count(
+            "SELECT count(*) FROM pubsub_nodes n WHERE item_count != (SELECT count(*) FROM "
+            "pubsub_items i WHERE i.node_id = n.id) OR item_bytes != (SELECT coalesce(sum("
+            "length(CAST(raw_xml AS BLOB)) + coalesce(length(CAST(parsed AS BLOB)), 0) + "
+            "coalesce(length(CAST(search_text AS BLOB)), 0)), 0) FROM pubsub_items i "
+            "WHERE i.node_id = n.id)");
+    };
+    NodeKey other{"alice", "pubsub.other", "other"};
+    auto items = numbered(6);
+    items[1].parsed = json{{"title", "naïve"}};
+    items[1].search_text = "naïve café";
+    cache.store.upsert_items(kBlog, items);
+    cache.store.upsert_items(other, numbered(2));
+    CHECK(drifted() == 0);
+    auto edited = items[1];
+    edited.xml = "<item id='i1'><entry>longer, edited: ✓</entry></item>";
+    edited.parsed = nullptr;
+    edited.search_text = "";
+    auto longer = items[2];
+    longer.search_text = "more words than before";
+    cache.store.upsert_items(kBlog, std::vector{edited, longer, items[3]});
+    CHECK(drifted() == 0);
+    cache.store.move_to_end(kBlog, std::vector<std::string>{"i0"});
+    cache.store.set_server_order(kBlog, std::vector<std::string>{"i5", "i4", "i3", "i2", "i1"});
+    cache.store.delete_items(kBlog, std::vector<std::string>{"i4"});
+    cache.store.trim_to_max_items(kBlog, 3);
+    CHECK(drifted() == 0);
+    CHECK(cache.store.stats(ProfileScope::only("alice")).total.items == 5);
+    cache.store.purge_items(kBlog);
+    CHECK(drifted() == 0);
+    CHECK(cache.count("SELECT item_bytes FROM pubsub_nodes WHERE node = 'other'") > 0);
+    auto stats = cache.store.stats(ProfileScope::only("alice"));
+    CHECK(stats.total.items == 2);
+    CHECK(stats.total.bytes ==
+          cache.count("SELECT sum(length(raw_xml)) FROM pubsub_items"));  // ASCII, no parse
+}

@@ -2,6 +2,8 @@
 // The pubsub store's search: fields compared by type, dates as instants, full-text over
 // parsed text only (and what it makes of unicode), items without parsed data, ordering,
 // paging, limits, errors and injections.
+#include "src/storage/SearchSql.hpp"
+#include "src/storage/StatementCache.hpp"
 #include "tests/support/PubsubStoreFixture.hpp"
 
 #include <doctest/doctest.h>
@@ -200,6 +202,30 @@ TEST_CASE("injection attempts are searched for, never run") {
 
 // Found by tests/fuzz/fuzz_search_query: FTS5 read the query only up to a NUL byte and
 // threw "unterminated string".
+TEST_CASE("a full-text search looks its items up by id, never by walking their nodes") {
+    Cache cache;
+    with_posts(cache);
+    roost::storage::StatementCache statements(cache.db);
+    auto plan_of = [&](const roost::storage::BoundSql& sql) {
+        std::string plan;
+        auto explain = statements.statement({"EXPLAIN QUERY PLAN " + sql.sql, sql.params});
+        while (explain->executeStep()) plan += explain->getColumn(3).getString() + "\n";
+        return plan;
+    };
+    SearchQuery query;
+    query.scope = ProfileScope::only("alice");
+    query.text = "birds";
+    const std::vector<std::int64_t> window{1, 2};  // as search_recent() passes the ids it found
+    for (const auto* found : {static_cast<const std::vector<std::int64_t>*>(nullptr), &window}) {
+        auto sql = roost::storage::search_sql(query, found);
+        REQUIRE(std::holds_alternative<roost::storage::BoundSql>(sql));
+        auto plan = plan_of(std::get<roost::storage::BoundSql>(sql));
+        CAPTURE(plan);
+        CHECK(plan.find("SEARCH i USING INTEGER PRIMARY KEY") != std::string::npos);
+        CHECK(plan.find("SEARCH i USING INDEX") == std::string::npos);
+    }
+}
+
 TEST_CASE("a NUL byte in full-text words separates them and never breaks a search") {
     using namespace std::string_literals;
     Cache cache;
