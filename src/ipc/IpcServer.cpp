@@ -182,7 +182,7 @@ void IpcServer::handle_line(IpcConnection& connection, const std::string& line) 
     }
     Request request;
     try {
-        request = parse_request(message);
+        request = parse_request(std::move(message));  // leaves the id for request_id()
     } catch (const RpcError& e) {
         return connection.send(encode_line(make_error(request_id(message), e)));
     }

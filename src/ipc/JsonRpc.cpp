@@ -39,7 +39,7 @@ std::string encode_line(const json& message) {
     return message.dump(-1, ' ', false, json::error_handler_t::replace) + '\n';
 }
 
-Request parse_request(const json& message) {
+Request parse_request(json&& message) {
     if (message.is_array()) throw invalid("batch requests are not supported");
     if (!message.is_object()) throw invalid("a request must be a JSON object");
     auto version = message.find("jsonrpc");
@@ -51,7 +51,7 @@ Request parse_request(const json& message) {
     if (auto params = message.find("params"); params != message.end()) {
         if (!params->is_object() && !params->is_array())
             throw invalid("\"params\" must be an object or an array");
-        request.params = *params;
+        request.params = std::move(*params);
     }
     if (auto id = message.find("id"); id != message.end()) {
         if (!is_valid_id(*id)) throw invalid("\"id\" must be a string, a number or null");

@@ -29,8 +29,9 @@ nlohmann::json make_notification(const std::string& method, nlohmann::json param
 // is replaced rather than thrown about, so any answer can be sent.
 std::string encode_line(const nlohmann::json& message);
 
-// Throws RpcError(kInvalidRequest) when `message` is not a JSON-RPC 2.0 request.
-Request parse_request(const nlohmann::json& message);
+// Throws RpcError(kInvalidRequest) when `message` is not a JSON-RPC 2.0 request. Takes
+// its params (a rule may be 80 KB of JSON); the rest, the id included, stays.
+Request parse_request(nlohmann::json&& message);
 // The id to answer an invalid request with: its own when usable, else null.
 nlohmann::json request_id(const nlohmann::json& message);
 
