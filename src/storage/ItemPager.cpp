@@ -41,7 +41,7 @@ pubsub::GetItemsAnswer item_not_found(const pubsub::NodeKey& key, const std::str
 }  // namespace
 
 ItemPager::ItemPager(StatementCache& statements, std::int64_t node, const pubsub::ItemsQuery& query)
-    : statements_(statements), query_(query), key_(order_column(query.order)) {
+    : statements_(statements), node_(node), query_(query), key_(order_column(query.order)) {
     where_.add(" FROM pubsub_items WHERE node_id = ?", node);
     if (!query.ids.empty()) {
         where_.add(" AND item_id IN (SELECT value FROM json_each(?))", json_text(query.ids));
@@ -106,9 +106,26 @@ std::optional<ItemPager::Keyset> ItemPager::anchor(const std::string& id) {
 }
 
 std::int64_t ItemPager::rank(Keyset at) {
+    // A max_items cut leaves out only older items: the newer ones are the node's.
+    if (query_.order == pubsub::ItemOrder::Server && query_.ids.empty() && at.first >= 0)
+        return rank_by_runs(at);
     BoundSql newer = where_;
     newer.add(" AND (" + key_ + ", id) > (?, ?)", at.first, at.second);
     return count(newer);
+}
+
+std::int64_t ItemPager::rank_by_runs(Keyset at) {
+    constexpr std::int64_t kRun = 1024;  // places a run counts: position / 1024
+    std::int64_t run = at.first / kRun;
+    auto above = statements_.statement(
+        BoundSql().add("SELECT coalesce(sum(items), 0) FROM pubsub_position_buckets "
+                       "WHERE node_id = ? AND bucket > ?",
+                       node_, run));
+    above->executeStep();
+    std::int64_t newer = above->getColumn(0).getInt64();
+    return newer + count(BoundSql().add(" FROM pubsub_items WHERE node_id = ? AND position < ? "
+                                        "AND (position, id) > (?, ?)",
+                                        node_, (run + 1) * kRun, at.first, at.second));
 }
 
 // `before ""` is the last page: the oldest items.

@@ -41,6 +41,9 @@ private:
     // The anchor of after/before, and its rank (items newer than it).
     std::optional<Keyset> anchor(const std::string& id);
     std::int64_t rank(Keyset at);
+    // rank() in the server's order of a whole node: the position runs above the item
+    // summed (migration 0008), only its own run counted.
+    std::int64_t rank_by_runs(Keyset at);
 
     std::optional<Page> before(const std::string& id, std::int64_t limit);
     std::optional<Page> after(const std::string& id, std::int64_t limit);
@@ -52,6 +55,7 @@ private:
     pubsub::GetItemsAnswer answer(Page page);
 
     StatementCache& statements_;
+    std::int64_t node_;
     const pubsub::ItemsQuery& query_;
     std::string key_;
     BoundSql where_;  // " FROM pubsub_items WHERE ...": the items paged over

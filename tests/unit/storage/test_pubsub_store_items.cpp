@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,55 @@ TEST_CASE("a read returns the stored XML and publisher as they were") {
     CHECK(read.page.items[0].xml == stored.xml);
     CHECK(read.page.items[0].publisher == "alice@example");
     CHECK_FALSE(read.page.rsm);
+}
+
+TEST_CASE("pages after and before an item of a large node have the index counting gives") {
+    Cache cache;
+    cache.store.upsert_items(kBlog, numbered(3000));  // places across three runs of 1,024
+    // The node newest first, as a read of every item gives it: where each item stands.
+    auto check_every = [&](int step) {
+        // Each run's kept count is what its items are (migration 0008).
+        CHECK(cache.count("SELECT count(*) FROM pubsub_position_buckets b WHERE items != "
+                          "(SELECT count(*) FROM pubsub_items i WHERE i.node_id = b.node_id "
+                          "AND i.position / 1024 = b.bucket)") == 0);
+        CHECK(cache.count("SELECT count(*) FROM pubsub_items i WHERE NOT EXISTS (SELECT 1 FROM "
+                          "pubsub_position_buckets b WHERE b.node_id = i.node_id AND b.bucket "
+                          "= i.position / 1024)") == 0);
+        auto all = ids_of(cache.store.get_items(kBlog, {}));
+        REQUIRE(all.size() > 10);
+        for (std::size_t at = 0; at < all.size(); at += static_cast<std::size_t>(step)) {
+            CAPTURE(all[at]);
+            auto after = page(cache, rsm(5, all[at]));
+            CHECK(after.page.rsm->count == static_cast<int>(all.size()));
+            if (!after.page.items.empty()) {
+                CHECK(after.page.rsm->first_index == static_cast<int>(at + 1));
+                CHECK(after.page.items.front().id == all[at + 1]);
+            }
+            auto before = page(cache, rsm(5, {}, all[at]));
+            if (!before.page.items.empty()) {
+                CHECK(before.page.rsm->first_index ==
+                      static_cast<int>(at - before.page.items.size()));
+                CHECK(before.page.items.back().id == all[at - 1]);
+            }
+            auto capped = page(cache, rsm(5, all[at]), 2000);
+            if (at < 1999 && !capped.page.items.empty())
+                CHECK(capped.page.rsm->first_index == static_cast<int>(at + 1));
+        }
+    };
+    check_every(97);
+    // Moves to the end, retractions, a trim and a new server order leave runs uneven.
+    cache.store.move_to_end(kBlog, std::vector<std::string>{"i5", "i1500", "i2100"});
+    cache.store.delete_items(kBlog, std::vector<std::string>{"i7", "i1024", "i2047", "i2999"});
+    cache.store.trim_to_max_items(kBlog, 2900);
+    check_every(89);
+    auto order = ids_of(cache.store.get_items(kBlog, {}));
+    std::reverse(order.begin(), order.end());  // oldest first, as servers list them
+    std::mt19937 shuffle(7);
+    std::shuffle(order.begin() + 100, order.end() - 100, shuffle);
+    cache.store.set_server_order(kBlog, order);
+    check_every(83);
+    cache.store.upsert_items(kBlog, std::vector{item("late", 9000)});
+    check_every(211);
 }
 
 TEST_CASE("RSM pages newest first as XEP-0059 says") {
