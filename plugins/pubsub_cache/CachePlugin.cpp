@@ -66,6 +66,8 @@ void CachePlugin::start(Host& host) {
     if (api_ == nullptr) throw std::runtime_error("the xep_0060 plugin offers no PubsubApi");
     configuration_api_ = host.plugin_as<pubsub::NodeConfigurationApi>(pubsub::kPluginName);
     max_items_per_node_ = setting(host.settings(), "max_items_per_node", 0);
+    max_item_bytes_ = static_cast<std::size_t>(
+        setting(host.settings(), "max_item_bytes", static_cast<int>(kDefaultMaxItemBytes)));
     first_retry_ = std::chrono::milliseconds(setting(host.settings(), "first_retry_ms", 5000));
     republish_order_ = std::make_unique<RepublishOrder>(host, *api_, alive_);
     triggers_.push_back(host.triggers().add(
@@ -166,7 +168,7 @@ std::shared_ptr<NodeSync> CachePlugin::start_sync(const pubsub::NodeKey& key,
         if (done) running->second->add_waiter(std::move(done));
         return running->second;
     }
-    SyncServices services{*host_, *api_, analysers_, max_items_per_node_};
+    SyncServices services{*host_, *api_, analysers_, max_items_per_node_, max_item_bytes_};
     auto node_sync = std::make_shared<NodeSync>(services, key, std::move(analyser), explicit_sync);
     if (done) node_sync->add_waiter(std::move(done));
     syncs_[key] = node_sync;
@@ -305,6 +307,17 @@ void CachePlugin::on_event(const pubsub::NodeKey& key, std::function<void()> app
     apply();
 }
 
+// Too large to keep: an older copy goes, and reads of the node go to the server.
+void CachePlugin::leave_out(const pubsub::NodeKey& key, const std::vector<pubsub::Item>& items,
+                            const ItemSizeLimit& limit, pubsub::CachedItemsChange& change) {
+    for (const auto& item : items)
+        if (!limit.fits(item)) change.retracted.push_back(item.id);
+    apply_retracted(store(), key, change.retracted);
+    store().set_sync_state(key, pubsub::SyncState::Partial, limit.reason());
+    host_->log().warn("cache: {} at {}: {}", key.node,
+                      key.service.empty() ? "own PEP" : key.service, limit.reason());
+}
+
 std::uint64_t CachePlugin::on_items_changed(ItemsChangeHandler handler) {
     items_handlers_.emplace(next_items_handler_, std::move(handler));
     return next_items_handler_++;
@@ -334,11 +347,14 @@ void CachePlugin::add_event_handlers() {
             auto key = node_key(event.profile, event.service, event.node);
             if (published)
                 on_event(key, [this, key, items = event.items] {
-                    auto republished = republish_order_->held_before_last(key, items);
-                    apply_published(store(), analysers_, key, items, items_to_keep(key));
+                    ItemSizeLimit limit(max_item_bytes_);
+                    auto kept = limit.keep_fitting(items);
+                    auto republished = republish_order_->held_before_last(key, kept);
+                    apply_published(store(), analysers_, key, kept, items_to_keep(key));
                     republish_order_->place(key, std::move(republished));
                     pubsub::CachedItemsChange change{key, {}, {}};
-                    for (const auto& item : items) change.stored.push_back(item.id);
+                    for (const auto& item : kept) change.stored.push_back(item.id);
+                    if (limit.any_left_out()) leave_out(key, items, limit, change);
                     tell_items_changed(change);
                 });
             else

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "Analysers.hpp"
+#include "ItemSizeLimit.hpp"
 #include "NodeSync.hpp"
 #include "RepublishOrder.hpp"
 #include "roost/Analyser.hpp"
@@ -90,6 +91,8 @@ private:
     void on_event(const pubsub::NodeKey& key, std::function<void()> apply);
     void add_event_handlers();
     void tell_items_changed(const pubsub::CachedItemsChange& change);
+    void leave_out(const pubsub::NodeKey& key, const std::vector<pubsub::Item>& items,
+                   const ItemSizeLimit& limit, pubsub::CachedItemsChange& change);
 
     Host* host_ = nullptr;
     pubsub::PubsubApi* api_ = nullptr;
@@ -97,6 +100,7 @@ private:
     Analysers analysers_;
     std::unique_ptr<RepublishOrder> republish_order_;
     int max_items_per_node_ = 0;
+    std::size_t max_item_bytes_ = kDefaultMaxItemBytes;
     std::chrono::milliseconds first_retry_{std::chrono::seconds(5)};
     std::map<pubsub::NodeKey, std::shared_ptr<NodeSync>> syncs_;
     std::map<pubsub::NodeKey, Retry> retries_;

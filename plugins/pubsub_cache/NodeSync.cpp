@@ -43,7 +43,8 @@ NodeSync::NodeSync(SyncServices services, pubsub::NodeKey key,
     : services_(services),
       key_(std::move(key)),
       analyser_(std::move(analyser)),
-      explicit_sync_(explicit_sync) {}
+      explicit_sync_(explicit_sync),
+      size_limit_(services.max_item_bytes) {}
 
 void NodeSync::start(SyncDone done, bool fetch) {
     done_ = std::move(done);
@@ -216,6 +217,10 @@ NodeSync::PageToStore NodeSync::take(pubsub::ItemsPage& page) {
     PageToStore out;
     std::vector<std::string> ids;
     for (auto it = items.end() - static_cast<std::ptrdiff_t>(keep); it != items.end(); ++it) {
+        if (!size_limit_.fits(*it)) {  // not held: complete() deletes an older copy
+            size_limit_.left_out(*it);
+            continue;
+        }
         out.created.push_back(newest - (items.end() - 1 - it));
         ids.push_back(it->id);
         out.items.push_back(std::move(*it));
@@ -272,13 +277,17 @@ void NodeSync::complete() {
     if (!subscribed_)
         services_.host.log().warn("cache: {} is cached but not kept current by events: {}",
                                   key_.node, subscribe_error_);
-    if (!capped_) {
+    if (!capped_ && !size_limit_.any_left_out()) {
         finish({pubsub::SyncState::Completed, "", stored_});
         return;
     }
-    std::string reason = "max_items_per_node = " + std::to_string(services_.max_items_per_node) +
-                         ": kept the newest " + std::to_string(held_) + " items";
-    if (count_) reason += " of " + std::to_string(*count_);
+    std::string reason;
+    if (capped_) {
+        reason = "max_items_per_node = " + std::to_string(services_.max_items_per_node) +
+                 ": kept the newest " + std::to_string(held_) + " items";
+        if (count_) reason += " of " + std::to_string(*count_);
+    }
+    if (size_limit_.any_left_out()) reason += (reason.empty() ? "" : "; ") + size_limit_.reason();
     finish({pubsub::SyncState::Partial, reason, stored_});
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "Analysers.hpp"
+#include "ItemSizeLimit.hpp"
 #include "roost/Host.hpp"
 #include "roost/Pubsub.hpp"
 #include "roost/PubsubCache.hpp"
@@ -33,7 +34,8 @@ struct SyncServices {
     Host& host;
     pubsub::PubsubApi& api;
     const Analysers& analysers;
-    int max_items_per_node = 0;  // 0: no cap
+    int max_items_per_node = 0;                         // 0: no cap
+    std::size_t max_item_bytes = kDefaultMaxItemBytes;  // 0: no limit
 };
 
 // {profile, service, node, fetched, total}: after each stored page; total is null
@@ -112,6 +114,7 @@ private:
     std::optional<std::string> last_first_;  // RSM first of the latest page
     std::optional<int> total_;               // items this sync will hold, once known
     bool capped_ = false;                    // the cap left items out
+    ItemSizeLimit size_limit_;               // what it left out as too large
     bool finished_ = false;
     // The ids kept, in the server's order (oldest first): the node's order at the end.
     std::vector<std::string> order_;

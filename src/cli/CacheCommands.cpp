@@ -235,13 +235,15 @@ void add_stats(CLI::App& cache, const CliContext& context, int& exit_code) {
                 for (const auto& [state, e] : r["by_sync_state"].items())
                     std::cout << "  " << state << ": " << e["nodes"] << " nodes, " << e["items"]
                               << " items\n";
-                for (const auto& node : r["nodes"])
+                for (const auto& node : r["nodes"]) {
+                    std::string reason = node.value("sync_reason", "");
                     std::cout << node["node"].get<std::string>() << " at "
                               << node["service"].get<std::string>() << ": "
                               << (node["sync_state"].is_null()
                                       ? "not synced"
                                       : node["sync_state"].get<std::string>())
-                              << "\n";
+                              << (reason.empty() ? "" : " (" + reason + ")") << "\n";
+                }
             });
         });
     });

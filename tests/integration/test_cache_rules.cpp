@@ -2,8 +2,10 @@
 // What the reference cache gets wrong and Roost must get right (issue 5), each rule
 // against a real Prosody and a real roostd with two profiles, alice and bob: node
 // deletion, resync after time offline, max_items, own PEP events, the last item resent
-// on presence, reads that never re-parse, profiles kept apart, and retries of failed syncs.
+// on presence, reads that never re-parse, profiles kept apart, retries of failed syncs, and
+// items larger than max_item_bytes left out.
 #include "tests/support/CacheFixture.hpp"
+#include "tests/support/CanonicalXml.hpp"
 #include "tests/support/ProsodyServer.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -23,9 +25,14 @@ using Ids = std::set<std::string>;
 namespace {
 
 // One Prosody and one roostd for every case; each case has nodes of its own. Failed
-// syncs are retried after 200 ms instead of 5 s.
+// syncs are retried after 200 ms instead of 5 s; items over 4,000 bytes are not cached.
+constexpr std::size_t kMaxItemBytes = 4000;
+
 struct Fixture : CacheFixture<ProsodyServer> {
-    Fixture() { start_roost("[plugins.pubsub_cache]\nfirst_retry_ms = 200\n"); }
+    Fixture() {
+        start_roost("[plugins.pubsub_cache]\nfirst_retry_ms = 200\nmax_item_bytes = " +
+                    std::to_string(kMaxItemBytes) + "\n");
+    }
 
     // A node named like a blog (so xep_0277's analyser keeps it) on the pubsub
     // component, seen by `profile`.
@@ -316,4 +323,41 @@ TEST_CASE("prosody: a read of a service that does not exist leaves nothing synce
     CHECK(f.roost->node_state(nowhere).is_null());
     CHECK(f.daemon->log().find("nowhere.localhost (bob): not cached") != std::string::npos);
     CHECK(f.daemon->log().find("retrying " + std::string(kMicroblog)) == std::string::npos);
+}
+
+TEST_CASE("prosody: an item larger than max_item_bytes is left out; reads go to the server") {
+    auto& f = fixture();
+    f.create("large", 2);
+    json alices = f.on_component("alice", "large");
+    std::string large = "<entry xmlns='http://www.w3.org/2005/Atom'><title>Large</title>"
+                        "<content>" +
+                        std::string(2 * kMaxItemBytes, 'x') + "</content></entry>";
+    f.roost->publish(alices, "large-1", large);
+    json bobs = f.on_component("bob", "large");
+    f.roost->get(bobs);
+    REQUIRE_MESSAGE(f.roost->wait_state(bobs, "partial"), f.daemon->log());
+    auto state = f.roost->node_state(bobs);
+    CHECK(state["sync_reason"].get<std::string>().find(
+              "left out 1 item larger than max_item_bytes") != std::string::npos);
+    CHECK(state["sync_reason"].get<std::string>().find("'large-1'") != std::string::npos);
+    CHECK(f.roost->cached_ids(bobs) == Ids{post_id(0), post_id(1)});
+    auto printed = f.daemon->roost({"pubsub", "cache", "stats", "--profile", "bob"});
+    CHECK(printed.out.find("partial (left out 1 item") != std::string::npos);
+
+    INFO("the read is the server's, whole");
+    auto read = f.roost->get(bobs);
+    auto direct = f.roost->get(bobs, true);
+    CHECK(read["from_cache"] == false);
+    CHECK(ids_of(read["items"]) == ids_of(direct["items"]));
+    std::string items;
+    for (const auto& item : read["items"]) items += item["xml"].get<std::string>();
+    CHECK(canonical_payloads("<items>" + items + "</items>").at("large-1") == canonical_xml(large));
+
+    INFO("a small item edited into a large one leaves the cache; a small one still comes");
+    f.roost->publish(alices, post_id(0), large);
+    f.roost->publish(alices, post_id(5), atom_post(5));
+    CHECK(poll_until(10s, [&] {
+        return f.roost->cached_ids(bobs) == Ids{post_id(1), post_id(5)};
+    }));
+    CHECK(f.roost->node_state(bobs)["sync_state"] == "partial");
 }

@@ -195,6 +195,37 @@ TEST_CASE("a first sync tells a new node; a resync tells what changed while offl
     CHECK(cache.changes.size() == 2);
 }
 
+TEST_CASE("items larger than max_item_bytes are left out and the node is answered by its server") {
+    CacheBackend cache(nlohmann::json{{"max_item_bytes", 300}});
+    FakeClient& alice = *cache.alice;
+    std::string large(400, 'x');
+    cache.sync(kNotes);
+    answer_subscribe(alice, kNotes);
+    alice.answer(next_items_request(alice),
+                 st::items(kNotes, {st::item("s-1"), st::item("big", large), st::item("s-2")},
+                           st::Rsm{"s-1", 0, "s-2", 3}));
+    cache.settle();
+    auto node = cache.node_state(kNotes);
+    REQUIRE(node);
+    CHECK(node->sync_state == pubsub::SyncState::Partial);
+    CHECK(node->sync_reason.find("left out 1 item larger than max_item_bytes") == 0);
+    CHECK(node->sync_reason.find("'big'") != std::string::npos);
+    CHECK(cache.cached_ids(kNotes) == std::vector<std::string>{"s-1", "s-2"});
+    while (alice.waiting() > 0) alice.next_iq();
+    auto read = cache.read(kNotes);
+    CHECK(alice.next_iq("items").node() == kNotes);  // asked of the server
+
+    // An event: a small item edited into a large one leaves the cache, and is told gone.
+    cache.changes.clear();
+    cache.inject(
+        st::items_event(kService, kAliceJid, kNotes, {st::item("s-1", large), st::item("s-3")}));
+    CHECK(cache.cached_ids(kNotes) == std::vector<std::string>{"s-2", "s-3"});
+    REQUIRE(cache.changes.size() == 1);
+    CHECK(cache.changes[0].stored == std::vector<std::string>{"s-3"});
+    CHECK(cache.changes[0].retracted == std::vector<std::string>{"s-1"});
+    CHECK(cache.node_state(kNotes)->sync_state == pubsub::SyncState::Partial);
+}
+
 TEST_CASE("a purge, a deletion and a retraction reach the cache") {
     CacheBackend cache;
     cache.sync(kNotes);
