@@ -198,7 +198,11 @@ struct Bob {
     Daemon daemon;
     std::unique_ptr<IpcClient> ipc;
 
-    explicit Bob(Server& on) : s(on), daemon(profile_toml(on.prosody, "bob")) { connect_ipc(); }
+    // `settings`: more of roost.toml, e.g. a [plugins.pubsub_cache] table.
+    explicit Bob(Server& on, const std::string& settings = "")
+        : s(on), daemon(profile_toml(on.prosody, "bob") + settings) {
+        connect_ipc();
+    }
 
     void connect_ipc() {
         ipc = std::make_unique<IpcClient>(daemon.socket());
@@ -452,7 +456,8 @@ TEST_CASE("odd payloads from the server are stored as they came, and never stop 
 TEST_CASE("large items are stored whole, and a cached answer larger than the IPC backlog limit "
           "reaches its client") {
     Server& s = server();
-    Bob bob(s);
+    // Without the default limit of 4 MiB an item (max_item_bytes; test_cache_rules has it).
+    Bob bob(s, "[plugins.pubsub_cache]\nmax_item_bytes = 0\n");
     std::string node = cached_empty_node(bob, "large");
     // 36 MiB in all: over IpcServerOptions::kMaxBacklogBytes. libstrophe grows a text node
     // by one realloc per 4 KiB read; ASan's realloc always copies, which makes a 9 MiB
