@@ -95,6 +95,17 @@ void print_largest_objects(SQLite::Database& db) {
     }
 }
 
+// The database and its WAL as they lie on disk now.
+double bytes_on_disk(const std::filesystem::path& path) {
+    double bytes = 0;
+    for (const char* suffix : {"", "-wal"}) {
+        std::error_code missing;
+        auto size = std::filesystem::file_size(path.string() + suffix, missing);
+        if (!missing) bytes += static_cast<double>(size);
+    }
+    return bytes;
+}
+
 // Read after roostd stopped: its last connection closed, so the WAL is checkpointed.
 DatabaseSize measure_database(const std::filesystem::path& path) {
     DatabaseSize size;
@@ -112,11 +123,7 @@ DatabaseSize measure_database(const std::filesystem::path& path) {
         size.stored_bytes = sums.getColumn(2).getDouble();
         print_largest_objects(db);
     }
-    for (const char* suffix : {"", "-wal"}) {
-        std::error_code missing;
-        auto bytes = std::filesystem::file_size(path.string() + suffix, missing);
-        if (!missing) size.file_bytes += static_cast<double>(bytes);
-    }
+    size.file_bytes = bytes_on_disk(path);
     return size;
 }
 
@@ -129,6 +136,7 @@ struct SyncRun {
     ProcessMemory before;           // roostd connected, nothing synced yet
     ProcessMemory memory;
     DatabaseSize database;
+    double running_file_bytes = 0;  // database + WAL on disk after the sync, roostd running
 };
 
 SyncRun sync_run(const test::XmppServer& server, const Setup& setup) {
@@ -164,6 +172,7 @@ SyncRun sync_run(const test::XmppServer& server, const Setup& setup) {
                 " roostd VmRSS %.1f MB, VmHWM %.1f MB\n",
                 setup.items, run.sync_s, run.sync_s / run.wire_s, run.sync_cpu_s, run.wire_cpu_s,
                 run.memory.rss_mb, run.memory.hwm_mb);
+    run.running_file_bytes = bytes_on_disk(daemon.database());
     if (daemon.terminate() != 0) throw std::runtime_error("roostd did not stop cleanly");
     run.database = measure_database(daemon.database());
     return run;
@@ -270,7 +279,7 @@ int main(int argc, char** argv) try {
     auto server = start_server(setup);
     publish_node(*server, setup);
     std::vector<double> wire, sync, ratio, wire_cpu, sync_cpu, client_hwm, rss_before, rss, hwm,
-        bytes_per_item, xml_ratio, stored_ratio;
+        bytes_per_item, xml_ratio, stored_ratio, running_per_item;
     for (int run = 0; run < setup.runs; ++run) {
         step("cold sync, run " + std::to_string(run + 1) + " of " + std::to_string(setup.runs));
         auto r = sync_run(*server, setup);
@@ -286,6 +295,7 @@ int main(int argc, char** argv) try {
         bytes_per_item.push_back(r.database.file_bytes / r.database.items);
         xml_ratio.push_back(r.database.file_bytes / r.database.xml_bytes);
         stored_ratio.push_back(r.database.file_bytes / r.database.stored_bytes);
+        running_per_item.push_back(r.running_file_bytes / r.database.items);
         if (run == 0)
             std::printf("  database: %.0f bytes for %.0f items; raw XML %.0f bytes, stored "
                         "(XML + JSON + text) %.0f bytes\n",
@@ -314,6 +324,7 @@ int main(int argc, char** argv) try {
     result(name + ".db_bytes_per_item", median(bytes_per_item), "B");
     result(name + ".db_over_xml", median(xml_ratio), "x");
     result(name + ".db_over_stored", median(stored_ratio), "x");
+    result(name + ".db_running_bytes_per_item", median(running_per_item), "B");
     result(name + ".events_publish_rate", median(publish_rates), "items/s");
     result(name + ".events_cached_rate", median(cached_rates), "items/s");
     return 0;

@@ -243,6 +243,8 @@ def main():
         ("roostd VmRSS after the sync", "rss_mb", " MB"),
         ("roostd VmHWM (peak) after the sync", "hwm_mb", " MB"),
         ("database bytes per item", "db_bytes_per_item", " B"),
+        ("database + WAL on disk per item, roostd still running after the sync",
+         "db_running_bytes_per_item", " B"),
         ("database / raw XML bytes", "db_over_xml", "x"),
         ("database / stored bytes (XML + JSON + text)", "db_over_stored", "x"),
         ("event ingest: publisher, server acks", "events_publish_rate", " items/s"),

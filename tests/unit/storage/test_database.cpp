@@ -8,11 +8,12 @@ using roost::storage::Database;
 using roost::storage::DatabaseError;
 using roost::test::TempDir;
 
-TEST_CASE("a new database file is created in WAL mode with foreign keys on") {
+TEST_CASE("a new database file is created in WAL mode with foreign keys on, its WAL kept small") {
     TempDir dir;
     Database db(dir / "roost.db");
     CHECK(std::filesystem::exists(dir / "roost.db"));
     CHECK(db.sqlite().execAndGet("PRAGMA journal_mode").getString() == "wal");
+    CHECK(db.sqlite().execAndGet("PRAGMA journal_size_limit").getInt64() == 4 * 1024 * 1024);
     CHECK(db.sqlite().execAndGet("PRAGMA foreign_keys").getInt() == 1);
     CHECK(db.sqlite().execAndGet("PRAGMA busy_timeout").getInt() == Database::kBusyTimeout.count());
 }
