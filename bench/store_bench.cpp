@@ -265,7 +265,7 @@ void reads(const Options& options) {
     auto raw_fts = bench.db->prepare(
         "SELECT rowid FROM pubsub_items_fts WHERE pubsub_items_fts MATCH ? LIMIT 20");
     std::vector<double> p50s, p99s, fts, fts_raw, field, deep, instant_scan, text_scan, by_date,
-        stats;
+        stats, by_ids;
     // A filter no item passes reads every row: the cost of one comparison per item.
     auto scan = [&](const char* value) {
         return percentile(
@@ -298,6 +298,15 @@ void reads(const Options& options) {
                              }),
                        0.5));
         fts.push_back(fts_p50(store));
+        by_ids.push_back(
+            percentile(timed(kReads,
+                             [&](int i) {
+                                 pubsub::ItemsQuery query;
+                                 query.ids = {"item-" + std::to_string(i * 7 % options.node_items),
+                                              "item-" + std::to_string(options.node_items / 2 + i)};
+                                 store.get_items(kNode, query);
+                             }),
+                       0.5));
         fts_raw.push_back(percentile(timed(kSearches,
                                            [&](int i) {
                                                raw_fts.bind(1, storage::fts_match(two_words(i)));
@@ -335,6 +344,7 @@ void reads(const Options& options) {
     std::printf("  latest 20 (RSM max 20, with count)  p50 %.3f ms  p99 %.3f ms\n", median(p50s),
                 median(p99s));
     std::printf("  20 after an item mid-node           p50 %.3f ms\n", median(deep));
+    std::printf("  two items by id (an event's read)   p50 %.3f ms\n", median(by_ids));
     std::printf("  FTS search, two words, limit 20     p50 %.3f ms\n", median(fts));
     std::printf("  raw FTS5 MATCH, first 20 rowids     p50 %.3f ms\n", median(fts_raw));
     std::printf("  JSON fields likes >= N and author == x, limit 20   p50 %.3f ms\n",

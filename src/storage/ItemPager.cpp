@@ -44,6 +44,11 @@ ItemPager::ItemPager(StatementCache& statements, std::int64_t node, const pubsub
     : statements_(statements), node_(node), query_(query), key_(order_column(query.order)) {
     where_.add(" FROM pubsub_items WHERE node_id = ?", node);
     if (!query.ids.empty()) {
+        // The ids are looked up (node_id, item_id), their few rows sorted: the unary +
+        // keeps SQLite from walking the node's order index instead and testing every
+        // row's id (107 ms for 2 ids of a 100,000-item node; each event's read of the
+        // items it brings paid that on its node).
+        key_ = "+" + key_;
         where_.add(" AND item_id IN (SELECT value FROM json_each(?))", json_text(query.ids));
     }
     // The node's own count (kept by triggers) spares counting a large node's rows.

@@ -102,6 +102,24 @@ TEST_CASE("pages after and before an item of a large node have the index countin
     check_every(211);
 }
 
+TEST_CASE("a read of some ids of a large node gives them in order, paged with the right index") {
+    Cache cache;
+    cache.store.upsert_items(kBlog, numbered(2000));
+    auto read = cache.store.get_items(kBlog, with_ids({"i5", "i1500"}));
+    CHECK(ids_of(read) == Ids{"i1500", "i5"});
+    ItemsQuery paged = with_ids({"i1500", "i5", "i7"});
+    paged.rsm = rsm(1, "i1500");
+    auto after = cache.store.get_items(kBlog, paged);
+    CHECK(ids_of(after) == Ids{"i7"});
+    CHECK(after.page.rsm->first_index == 1);
+    CHECK(after.page.rsm->count == 3);
+    paged.rsm = rsm(5, {}, "i5");
+    CHECK(ids_of(cache.store.get_items(kBlog, paged)) == Ids{"i1500", "i7"});
+    paged.max_items = 2;
+    paged.rsm = std::nullopt;
+    CHECK(ids_of(cache.store.get_items(kBlog, paged)) == Ids{"i1500", "i7"});
+}
+
 TEST_CASE("RSM pages newest first as XEP-0059 says") {
     Cache cache;
     cache.store.upsert_items(kBlog, numbered(10));
