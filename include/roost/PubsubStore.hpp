@@ -29,6 +29,12 @@ struct NodeKey {
 
 enum class SyncState { InProgress, Completed, Partial, Error };
 
+// Whether the node's last sync left it held and kept current by events: whole
+// (completed) or cut by a limit (partial).
+inline bool held_by_sync(std::optional<SyncState> state) {
+    return state == SyncState::Completed || state == SyncState::Partial;
+}
+
 inline std::string_view to_string(SyncState state) {
     switch (state) {
         case SyncState::InProgress: return "in_progress";

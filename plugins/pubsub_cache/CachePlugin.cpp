@@ -182,8 +182,7 @@ void CachePlugin::on_sync_done(const pubsub::NodeKey& key, const SyncOutcome& ou
     if (found == syncs_.end()) return;
     auto node_sync = found->second;
     syncs_.erase(found);
-    bool whole = outcome.state == pubsub::SyncState::Completed ||
-                 outcome.state == pubsub::SyncState::Partial;
+    bool whole = pubsub::held_by_sync(outcome.state);
     const auto& change = node_sync->change();
     if (whole && (change.new_node || !change.stored.empty() || !change.retracted.empty()))
         tell_items_changed(change);
@@ -291,9 +290,7 @@ void CachePlugin::on_connected(const std::string& profile) {
     filter.profile = profile;
     for (const auto& node : store().list_nodes(filter)) {
         if (!node.sync_state) continue;
-        bool synced = node.sync_state == pubsub::SyncState::Completed ||
-                      node.sync_state == pubsub::SyncState::Partial;
-        if (synced && !node.subscribed) continue;
+        if (pubsub::held_by_sync(node.sync_state) && !node.subscribed) continue;
         sync(node.key, node.analyser.empty());
     }
 }
@@ -308,10 +305,9 @@ void CachePlugin::on_event(const pubsub::NodeKey& key, std::function<void()> app
 }
 
 // Too large to keep: an older copy goes, and reads of the node go to the server.
-void CachePlugin::leave_out(const pubsub::NodeKey& key, const std::vector<pubsub::Item>& items,
-                            const ItemSizeLimit& limit, pubsub::CachedItemsChange& change) {
-    for (const auto& item : items)
-        if (!limit.fits(item)) change.retracted.push_back(item.id);
+void CachePlugin::leave_out(const pubsub::NodeKey& key, const ItemSizeLimit& limit,
+                            pubsub::CachedItemsChange& change) {
+    change.retracted = limit.left_out_ids();
     apply_retracted(store(), key, change.retracted);
     store().set_sync_state(key, pubsub::SyncState::Partial, limit.reason());
     host_->log().warn("cache: {} at {}: {}", key.node,
@@ -346,15 +342,15 @@ void CachePlugin::add_event_handlers() {
             auto& event = static_cast<pubsub::ItemsEvent&>(context);
             auto key = node_key(event.profile, event.service, event.node);
             if (published)
-                on_event(key, [this, key, items = event.items] {
+                on_event(key, [this, key, items = event.items]() mutable {
                     ItemSizeLimit limit(max_item_bytes_);
-                    auto kept = limit.keep_fitting(items);
+                    auto kept = limit.keep_fitting(std::move(items));  // run once
                     auto republished = republish_order_->held_before_last(key, kept);
                     apply_published(store(), analysers_, key, kept, items_to_keep(key));
                     republish_order_->place(key, std::move(republished));
                     pubsub::CachedItemsChange change{key, {}, {}};
                     for (const auto& item : kept) change.stored.push_back(item.id);
-                    if (limit.any_left_out()) leave_out(key, items, limit, change);
+                    if (limit.any_left_out()) leave_out(key, limit, change);
                     tell_items_changed(change);
                 });
             else

@@ -91,8 +91,8 @@ private:
     void on_event(const pubsub::NodeKey& key, std::function<void()> apply);
     void add_event_handlers();
     void tell_items_changed(const pubsub::CachedItemsChange& change);
-    void leave_out(const pubsub::NodeKey& key, const std::vector<pubsub::Item>& items,
-                   const ItemSizeLimit& limit, pubsub::CachedItemsChange& change);
+    void leave_out(const pubsub::NodeKey& key, const ItemSizeLimit& limit,
+                   pubsub::CachedItemsChange& change);
 
     Host* host_ = nullptr;
     pubsub::PubsubApi* api_ = nullptr;

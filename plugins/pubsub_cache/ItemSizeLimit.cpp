@@ -27,15 +27,16 @@ std::vector<pubsub::Item> ItemSizeLimit::keep_fitting(std::vector<pubsub::Item> 
 }
 
 void ItemSizeLimit::left_out(const pubsub::Item& item) {
-    if (left_out_++ > 0) return;
-    first_id_ = item.id;
-    first_bytes_ = item.xml.size();
+    if (left_out_ids_.empty()) first_bytes_ = item.xml.size();
+    left_out_ids_.push_back(item.id);
 }
 
 std::string ItemSizeLimit::reason() const {
-    return "left out " + std::to_string(left_out_) + (left_out_ == 1 ? " item" : " items") +
-           " larger than max_item_bytes (" + mebibytes(max_bytes_) + "): '" + first_id_ + "' (" +
-           mebibytes(first_bytes_) + ")";
+    std::size_t count = left_out_ids_.size();
+    if (count == 0) return {};
+    return "left out " + std::to_string(count) + (count == 1 ? " item" : " items") +
+           " larger than max_item_bytes (" + mebibytes(max_bytes_) + "): '" +
+           left_out_ids_.front() + "' (" + mebibytes(first_bytes_) + ")";
 }
 
 }  // namespace roost::cache

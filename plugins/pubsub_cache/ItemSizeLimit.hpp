@@ -20,18 +20,18 @@ public:
     bool fits(const pubsub::Item& item) const {
         return max_bytes_ == 0 || item.xml.size() <= max_bytes_;
     }
-    // Keeps the items that fit, in order; remembers the others for reason().
+    // Keeps the items that fit, in order; remembers the others.
     std::vector<pubsub::Item> keep_fitting(std::vector<pubsub::Item> items);
     void left_out(const pubsub::Item& item);
-    bool any_left_out() const { return left_out_ > 0; }
+    const std::vector<std::string>& left_out_ids() const { return left_out_ids_; }
+    bool any_left_out() const { return !left_out_ids_.empty(); }
     // "left out 1 item larger than max_item_bytes (4.0 MiB): 'big' (9.0 MiB)".
     std::string reason() const;
 
 private:
     std::size_t max_bytes_;
-    int left_out_ = 0;
-    std::string first_id_;  // the first left out, as an example
-    std::size_t first_bytes_ = 0;
+    std::vector<std::string> left_out_ids_;  // in the order met
+    std::size_t first_bytes_ = 0;            // the first one's, the reason's example
 };
 
 }  // namespace roost::cache

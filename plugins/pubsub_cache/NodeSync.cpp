@@ -53,8 +53,7 @@ void NodeSync::start(SyncDone done, bool fetch) {
     auto& store = services_.host.pubsub_store();
     auto before = store.node_state(key_);
     change_.node = key_;
-    change_.new_node = !before || (before->sync_state != pubsub::SyncState::Completed &&
-                                   before->sync_state != pubsub::SyncState::Partial);
+    change_.new_node = !before || !pubsub::held_by_sync(before->sync_state);
     if (analyser_) store.set_node(key_, analyser_->name, analyser_->type, analyser_->subtype);
     store.set_sync_state(key_, pubsub::SyncState::InProgress);
     std::weak_ptr<NodeSync> weak = weak_from_this();

@@ -154,8 +154,7 @@ void StreamsPlugin::recompose(const StreamId& id, const std::string& why, bool a
     std::vector<pubsub::NodeKey> cached;
     for (const auto& key : joined) {
         auto node = host_->pubsub_store().node_state(key);
-        if (node && (node->sync_state == pubsub::SyncState::Completed ||
-                     node->sync_state == pubsub::SyncState::Partial))
+        if (node && pubsub::held_by_sync(node->sync_state))
             cached.push_back(key);
         else
             sync_feed(id, key);
