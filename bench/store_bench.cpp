@@ -13,10 +13,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -128,7 +130,32 @@ struct BenchDb {
     }
 };
 
-// ~500 bytes of Atom, its parsed JSON and its text.
+// The fields xep_0277 declares indexed (plugins/xep_0277/Xep0277Plugin.cpp), so that the
+// store here costs and answers what it does in roostd.
+const std::vector<pubsub::IndexedField> kBlogFields{
+    {"published", pubsub::FieldIndexKind::DateTime},
+    {"updated", pubsub::FieldIndexKind::DateTime},
+    {"author.jid", pubsub::FieldIndexKind::Value},
+    {"categories", pubsub::FieldIndexKind::List},
+};
+
+constexpr int kAuthors = 100;
+constexpr int kCategories = 500;
+
+// Item n's publication: a minute after item n-1's, from 2024-01-01.
+std::string published_of(int n) {
+    std::time_t time = 1704067200 + static_cast<std::time_t>(n) * 60;
+    std::tm utc{};
+    gmtime_r(&time, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return text;
+}
+
+std::string author_jid(int k) { return "user-" + std::to_string(k % kAuthors) + "@example.org"; }
+std::string category(int k) { return "topic-" + std::to_string(k % kCategories); }
+
+// ~500 bytes of Atom, its parsed JSON (as xep_0277 makes it, plus numbers) and its text.
 pubsub::StoredItem make_item(int n, std::mt19937& random) {
     std::string text;
     for (int w = 0; w < 12; ++w) text += std::string(kWords[random() % std::size(kWords)]) + " ";
@@ -138,14 +165,18 @@ pubsub::StoredItem make_item(int n, std::mt19937& random) {
     item.xml = "<item id='" + item.id +
                "'><entry xmlns='http://www.w3.org/2005/Atom'><title type='text'>Post number " +
                std::to_string(n) + "</title><id>tag:example.org,2024:" + item.id +
-               "</id><published>2024-01-01T00:00:00Z</published><author><name>user-" +
-               std::to_string(n % 100) + "</name><uri>xmpp:user@example.org</uri></author>" +
-               "<content type='text'>" + text + "</content></entry></item>";
+               "</id><published>" + published_of(n) + "</published><author><name>user-" +
+               std::to_string(n % kAuthors) + "</name><uri>xmpp:" + author_jid(n) +
+               "</uri></author><content type='text'>" + text + "</content></entry></item>";
     if (item.xml.size() < 500) item.xml.append(500 - item.xml.size(), ' ');
-    item.parsed = {{"title", "Post number " + std::to_string(n)},
-                   {"likes", static_cast<int>(random() % 1000)},
-                   {"author", {{"name", "user-" + std::to_string(n % 100)}}},
-                   {"published", "2024-01-01T00:00:00Z"}};
+    int first_category = static_cast<int>(random() % kCategories);
+    item.parsed = {
+        {"title", "Post number " + std::to_string(n)},
+        {"likes", static_cast<int>(random() % 1000)},
+        {"author", {{"name", "user-" + std::to_string(n % kAuthors)}, {"jid", author_jid(n)}}},
+        {"published", published_of(n)},
+        {"updated", published_of(n)},
+        {"categories", {category(first_category), category(first_category + 7)}}};
     item.search_text = text;
     item.publisher = "user@example.org";
     item.created = 1700000000000 + n;
@@ -172,9 +203,11 @@ void fill(storage::SqlitePubsubStore& store, const std::vector<pubsub::StoredIte
     }
 }
 
-double store_ingest(const std::vector<pubsub::StoredItem>& items, const Options& options) {
+double store_ingest(const std::vector<pubsub::StoredItem>& items, const Options& options,
+                    std::span<const pubsub::IndexedField> fields = kBlogFields) {
     BenchDb bench("store", options);
     storage::SqlitePubsubStore store(*bench.db);
+    store.index_fields(fields);
     auto start = Clock::now();
     fill(store, items, options.batch);
     return static_cast<double>(items.size()) / seconds_since(start);
@@ -219,11 +252,12 @@ void ingest(const Options& options) {
     // The same items without text to index: what full-text indexing costs.
     auto unindexed = items;
     for (auto& item : unindexed) item.search_text.clear();
-    std::vector<double> store_rates, raw_rates, unindexed_rates, ratios;
+    std::vector<double> store_rates, raw_rates, unindexed_rates, undeclared_rates, ratios;
     for (int run = 0; run < options.runs; ++run) {
         store_rates.push_back(store_ingest(items, options));
         raw_rates.push_back(raw_ingest(items, options));
         unindexed_rates.push_back(store_ingest(unindexed, options));
+        undeclared_rates.push_back(store_ingest(items, options, {}));
         ratios.push_back(store_rates.back() / raw_rates.back());
     }
     double raw_rate = median(raw_rates);
@@ -232,8 +266,10 @@ void ingest(const Options& options) {
     std::printf("  store  %9.0f items/s\n  raw    %9.0f items/s (bare table, one transaction)\n",
                 median(store_rates), raw_rate);
     std::printf("  store / raw = %.2f (median of the runs' ratios)\n", median(ratios));
-    std::printf("  store without FTS text %9.0f items/s (%.2f of raw)\n\n", median(unindexed_rates),
+    std::printf("  store without FTS text %9.0f items/s (%.2f of raw)\n", median(unindexed_rates),
                 median(unindexed_rates) / raw_rate);
+    std::printf("  store without declared fields %9.0f items/s (%.2f of raw)\n\n",
+                median(undeclared_rates), median(undeclared_rates) / raw_rate);
 }
 
 // Two of the vocabulary's words, different for each call.
@@ -254,9 +290,47 @@ double fts_p50(storage::SqlitePubsubStore& store) {
                       0.5);
 }
 
+// p50s of searches on declared fields, limit 20, on a cache of `items` items made by
+// make_item(): an author's posts (1 in kAuthors), the same since the last tenth's
+// date, a category's (2 in kCategories), and ordered by the publication date.
+struct DeclaredFigures {
+    double author = 0, author_since = 0, category = 0, by_date = 0;
+};
+
+DeclaredFigures declared_p50s(storage::SqlitePubsubStore& store, int items) {
+    auto p50 = [&](const std::function<void(pubsub::SearchQuery&, int)>& make) {
+        return percentile(timed(kSearches,
+                                [&](int i) {
+                                    pubsub::SearchQuery query;
+                                    query.scope = pubsub::ProfileScope::only("bench");
+                                    query.limit = 20;
+                                    make(query, i);
+                                    store.search(query);
+                                }),
+                          0.5);
+    };
+    using pubsub::SearchOp;
+    DeclaredFigures figures;
+    figures.author = p50([](pubsub::SearchQuery& query, int i) {
+        query.conditions.push_back({"author.jid", SearchOp::Eq, author_jid(i * 7)});
+    });
+    figures.author_since = p50([&](pubsub::SearchQuery& query, int i) {
+        query.conditions.push_back({"author.jid", SearchOp::Eq, author_jid(i * 7)});
+        query.conditions.push_back({"published", SearchOp::Gt, published_of(items / 10 * 9)});
+    });
+    figures.category = p50([](pubsub::SearchQuery& query, int i) {
+        query.conditions.push_back({"categories", SearchOp::Contains, category(i * 13)});
+    });
+    figures.by_date = p50([](pubsub::SearchQuery& query, int) {
+        query.order = {"published", true};
+    });
+    return figures;
+}
+
 void reads(const Options& options) {
     BenchDb bench("reads", options);
     storage::SqlitePubsubStore store(*bench.db);
+    store.index_fields(kBlogFields);
     auto start = Clock::now();
     fill(store, make_items(options.node_items), options.batch);
     std::printf("filled a %d-item node in %.1f s\n\n", options.node_items, seconds_since(start));
@@ -265,7 +339,7 @@ void reads(const Options& options) {
     auto raw_fts = bench.db->prepare(
         "SELECT rowid FROM pubsub_items_fts WHERE pubsub_items_fts MATCH ? LIMIT 20");
     std::vector<double> p50s, p99s, fts, fts_raw, field, deep, instant_scan, text_scan, by_date,
-        stats, by_ids;
+        stats, by_ids, author, author_since, by_category;
     // A filter no item passes reads every row: the cost of one comparison per item.
     auto scan = [&](const char* value) {
         return percentile(
@@ -328,6 +402,10 @@ void reads(const Options& options) {
             0.5));
         stats.push_back(percentile(
             timed(kSearches, [&](int) { store.stats(pubsub::ProfileScope::all()); }), 0.5));
+        auto declared = declared_p50s(store, options.node_items);
+        author.push_back(declared.author);
+        author_since.push_back(declared.author_since);
+        by_category.push_back(declared.category);
         instant_scan.push_back(scan("2025-01-01T00:00:00Z"));
         text_scan.push_back(scan("2025-01-01"));
         by_date.push_back(percentile(timed(kSearches,
@@ -347,14 +425,21 @@ void reads(const Options& options) {
     std::printf("  two items by id (an event's read)   p50 %.3f ms\n", median(by_ids));
     std::printf("  FTS search, two words, limit 20     p50 %.3f ms\n", median(fts));
     std::printf("  raw FTS5 MATCH, first 20 rowids     p50 %.3f ms\n", median(fts_raw));
-    std::printf("  JSON fields likes >= N and author == x, limit 20   p50 %.3f ms\n",
-                median(field));
-    std::printf("  published > DateTime, no match (every row)         p50 %.3f ms\n",
+    std::printf(
+        "  JSON fields likes >= N and author == x, limit 20   p50 %.3f ms (undeclared: a scan)\n",
+        median(field));
+    std::printf("  published > DateTime, no match (declared: index)   p50 %.3f ms\n",
                 median(instant_scan));
     std::printf("  published > text, no match (every row)             p50 %.3f ms\n",
                 median(text_scan));
     std::printf("  order by published desc (instants), limit 20       p50 %.3f ms\n",
                 median(by_date));
+    std::printf("  declared author.jid == x, limit 20                 p50 %.3f ms\n",
+                median(author));
+    std::printf("  declared author.jid == x and published > d, limit 20  p50 %.3f ms\n",
+                median(author_since));
+    std::printf("  declared categories contains x, limit 20           p50 %.3f ms\n",
+                median(by_category));
     std::printf("  cache stats (nodes, items, bytes by type and state) p50 %.3f ms\n",
                 median(stats));
 }
@@ -366,6 +451,7 @@ constexpr int kScaleNodeItems = 100;
 void scale(const Options& options) {
     BenchDb bench("scale", options);
     storage::SqlitePubsubStore store(*bench.db);
+    store.index_fields(kBlogFields);
     int nodes = options.scale_items / kScaleNodeItems;
     auto node = [](int k) {
         return pubsub::NodeKey{"bench", "blogs.example.org", "blog-" + std::to_string(k)};
@@ -384,7 +470,7 @@ void scale(const Options& options) {
     auto scan = bench.db->prepare(
         "SELECT count(*), total(length(CAST(raw_xml AS BLOB)) + coalesce(length(CAST(parsed AS "
         "BLOB)), 0) + coalesce(length(CAST(search_text AS BLOB)), 0)) FROM pubsub_items");
-    std::vector<double> stats, scans, fts, latest;
+    std::vector<double> stats, scans, fts, latest, author, author_since, by_category, by_date;
     for (int run = 0; run < options.runs; ++run) {
         stats.push_back(percentile(
             timed(kSearches, [&](int) { store.stats(pubsub::ProfileScope::all()); }), 0.5));
@@ -403,8 +489,17 @@ void scale(const Options& options) {
                       store.get_items(node(i % nodes), query);
                   }),
             0.5));
+        auto declared = declared_p50s(store, nodes * kScaleNodeItems);
+        author.push_back(declared.author);
+        author_since.push_back(declared.author_since);
+        by_category.push_back(declared.category);
+        by_date.push_back(declared.by_date);
     }
     std::printf("RESULT scale.items %d items\n", nodes * kScaleNodeItems);
+    std::printf("RESULT scale.author_p50_ms %.6f ms\n", median(author));
+    std::printf("RESULT scale.author_since_p50_ms %.6f ms\n", median(author_since));
+    std::printf("RESULT scale.category_p50_ms %.6f ms\n", median(by_category));
+    std::printf("RESULT scale.date_order_p50_ms %.6f ms\n", median(by_date));
     std::printf("RESULT scale.stats_p50_ms %.6f ms\n", median(stats));
     std::printf("RESULT scale.bytes_scan_p50_ms %.6f ms\n", median(scans));
     std::printf("RESULT scale.fts_p50_ms %.6f ms\n", median(fts));

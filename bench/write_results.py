@@ -45,6 +45,10 @@ def store_results(log):
         "store.text_scan_p50_ms": r"published > text.*?p50 ([\d.]+) ms",
         "store.date_order_p50_ms": r"order by published desc.*?p50 ([\d.]+) ms",
         "store.stats_p50_ms": r"cache stats .*?p50 ([\d.]+) ms",
+        "store.undeclared_rate": r"store without declared fields\s+([\d.]+) items/s",
+        "store.author_p50_ms": r"declared author.jid == x, limit 20\s+p50 ([\d.]+) ms",
+        "store.author_since_p50_ms": r"declared author.jid == x and published.*?p50 ([\d.]+) ms",
+        "store.category_p50_ms": r"declared categories contains.*?p50 ([\d.]+) ms",
     }
     found = {}
     for name, pattern in patterns.items():
@@ -280,16 +284,19 @@ def main():
         ("ingest, 500 per transaction", "store.ingest_rate", " items/s"),
         ("raw INSERT limit, one transaction", "store.raw_rate", " items/s"),
         ("ingest / raw (median of the runs' ratios)", "store.ingest_over_raw", "x"),
+        ("ingest without the declared fields' indexes", "store.undeclared_rate", " items/s"),
         ("latest 20 of 100,000, p50", "store.latest20_p50_ms", " ms"),
         ("latest 20 of 100,000, p99", "store.latest20_p99_ms", " ms"),
         ("20 after an item mid-node, p50", "store.mid_node_p50_ms", " ms"),
         ("two items by id (what each event reads), p50", "store.by_ids_p50_ms", " ms"),
         ("FTS two words, limit 20, p50", "store.fts_p50_ms", " ms"),
         ("raw FTS5 MATCH, first 20 rowids, p50", "store.fts_raw_p50_ms", " ms"),
-        ("JSON fields filter, limit 20, p50", "store.json_p50_ms", " ms"),
-        ("date filter that reads every row (instants), p50", "store.date_scan_p50_ms", " ms"),
-        ("the same filter as text, p50", "store.text_scan_p50_ms", " ms"),
-        ("order by a date field, limit 20, p50", "store.date_order_p50_ms", " ms"),
+        ("undeclared JSON fields filter (a scan), limit 20, p50", "store.json_p50_ms", " ms"),
+        ("declared date filter, no match (instants, its index), p50", "store.date_scan_p50_ms",
+         " ms"),
+        ("the same filter as text (not in the index: a scan), p50", "store.text_scan_p50_ms",
+         " ms"),
+        ("order by a declared date field, limit 20, p50", "store.date_order_p50_ms", " ms"),
         ("`cache stats` of the 100,000 items, p50", "store.stats_p50_ms", " ms"),
     ]:
         out.append(f"| {label} | {fmt(get(key))}{unit} |")
@@ -301,16 +308,29 @@ def main():
                    "the section above beside them, so that the growth shows.\n")
         out.append("| | 100,000 items | 1,000,000 items | target at 1,000,000 |\n"
                    "| --- | --- | --- | --- |")
-        for label, small, large, limit in [
-            ("`cache stats`, p50", "store.stats_p50_ms", "scale.stats_p50_ms", 50),
+        declared = "declared field filter (target 4: < 1 ms at 100,000, < 2 ms at 1,000,000): "
+        for label, small, large, limit, small_limit in [
+            ("`cache stats`, p50", "store.stats_p50_ms", "scale.stats_p50_ms", 50, None),
             ("what it cost before 0007: every item's bytes summed, p50", None,
-             "scale.bytes_scan_p50_ms", None),
-            ("FTS two words, limit 20, p50", "store.fts_p50_ms", "scale.fts_p50_ms", 10),
-            ("latest 20 of a node, p50", "store.latest20_p50_ms", "scale.latest20_p50_ms", None),
+             "scale.bytes_scan_p50_ms", None, None),
+            ("FTS two words, limit 20, p50", "store.fts_p50_ms", "scale.fts_p50_ms", 10, None),
+            ("latest 20 of a node, p50", "store.latest20_p50_ms", "scale.latest20_p50_ms", None,
+             None),
+            (declared + "an author's newest 20, p50", "store.author_p50_ms",
+             "scale.author_p50_ms", 2, 1),
+            (declared + "an author's since a date, p50", "store.author_since_p50_ms",
+             "scale.author_since_p50_ms", 2, 1),
+            (declared + "a category's newest 20, p50", "store.category_p50_ms",
+             "scale.category_p50_ms", 2, 1),
+            (declared + "newest 20 by `published`, p50", "store.date_order_p50_ms",
+             "scale.date_order_p50_ms", 2, 1),
         ]:
             value = get(large)
             verdict = "" if limit is None or value is None else (
                 f"< {limit} ms: " + ("met" if value < limit else "**missed**"))
+            if small_limit is not None and get(small) is not None:
+                verdict = (f"< {small_limit} ms at 100,000: " +
+                           ("met" if get(small) < small_limit else "**missed**") + "; " + verdict)
             before = "" if small is None else f"{fmt(get(small))} ms"
             out.append(f"| {label} | {before} | {fmt(value)} ms | {verdict} |")
         out.append("")

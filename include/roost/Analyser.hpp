@@ -3,6 +3,8 @@
 // understands, whether to keep them in sync, and how to turn their items into JSON.
 #pragma once
 
+#include "roost/IndexedField.hpp"
+
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
@@ -38,6 +40,9 @@ struct Analyser {
     std::string payload_namespace;  // of the first item's payload; "" = any
     bool to_sync = false;           // keep matching nodes in the cache
     ItemParser parser;              // may be empty: raw XML only
+    // Fields of the parser's JSON that searches filter on often: the cache indexes
+    // them in every node's items (an index costs each write, and bytes: declare few).
+    std::vector<IndexedField> indexed_fields;
 };
 
 // Offered by the pubsub_cache plugin:

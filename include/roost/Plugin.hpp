@@ -13,7 +13,7 @@ class Host;
 // Xmpp::on_presence and on_iq_request, XmppClient::answer_iq and refuse_iq). 4: streams
 // (Host::stream_store(), item times, merged reads, on_items_changed). 5: a sync's changes
 // told (CachedItemsChange::new_node, UpsertResult::changed ids).
-inline constexpr int kSdkAbiVersion = 5;
+inline constexpr int kSdkAbiVersion = 6;
 
 // One instance per daemon. Every method runs on the reactor thread.
 class Plugin {

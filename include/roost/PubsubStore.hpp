@@ -3,6 +3,7 @@
 // nodes and their sync state, items with raw XML and parsed JSON, paged reads, search.
 #pragma once
 
+#include "roost/IndexedField.hpp"
 #include "roost/Pubsub.hpp"
 
 #include <nlohmann/json.hpp>
@@ -295,6 +296,11 @@ public:
     virtual CacheStats stats(const ProfileScope& scope) = 0;
 
     // Search.
+    // Indexes these fields of the items' parsed JSON, in every node; an index is built
+    // once (on a large cache that reads every item: seconds) and kept from then on.
+    // Throws std::invalid_argument for a path a search cannot name, or one field past
+    // kMaxIndexedFields.
+    virtual void index_fields(std::span<const IndexedField> fields) = 0;
     virtual SearchResult search(const SearchQuery& query) = 0;
     virtual ParsedSearch parse_search(std::string_view text) = 0;
 };

@@ -36,7 +36,11 @@ public:
     void stop() override;
 
     // pubsub::AnalyserRegistry
-    void add_analyser(pubsub::Analyser analyser) override { analysers_.add(std::move(analyser)); }
+    // Its indexed fields are indexed before it is added: a bad path throws to its plugin.
+    void add_analyser(pubsub::Analyser analyser) override {
+        store().index_fields(analyser.indexed_fields);
+        analysers_.add(std::move(analyser));
+    }
     void remove_analyser(const std::string& name) override { analysers_.remove(name); }
 
     // pubsub::CacheSyncApi: sync(), not explicit (analysers decide).

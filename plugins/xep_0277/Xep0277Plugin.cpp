@@ -46,6 +46,11 @@ std::vector<pubsub::Analyser> microblog_analysers() {
     blog.payload_namespace = kAtomNamespace;
     blog.to_sync = true;
     blog.parser = parse_atom_item;
+    // What a reader filters posts by: when, by whom, under which categories.
+    blog.indexed_fields = {{"published", pubsub::FieldIndexKind::DateTime},
+                           {"updated", pubsub::FieldIndexKind::DateTime},
+                           {"author.jid", pubsub::FieldIndexKind::Value},
+                           {"categories", pubsub::FieldIndexKind::List}};
 
     // Comment nodes match the blog's pattern too: a higher priority picks them out.
     pubsub::Analyser comments = blog;

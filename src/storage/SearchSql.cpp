@@ -3,6 +3,7 @@
 // comparisons on bound values, dates compared as instants.
 #include "src/storage/SearchSql.hpp"
 
+#include "src/storage/FieldIndexes.hpp"
 #include "src/storage/Rfc3339.hpp"
 #include "src/storage/SearchLexer.hpp"
 #include "src/storage/SqlFunctions.hpp"
@@ -14,6 +15,7 @@ namespace {
 
 using nlohmann::json;
 using pubsub::FieldCondition;
+using pubsub::FieldIndexKind;
 using pubsub::SearchError;
 using pubsub::SearchOp;
 using pubsub::SearchQuery;
@@ -26,12 +28,17 @@ bool is_comparison(SearchOp op) { return op != SearchOp::Contains && op != Searc
 const char* kColumns =
     "SELECT p.name, n.service, n.node, n.type, i.item_id, i.raw_xml, i.publisher, i.parsed, "
     "i.parse_error, i.search_text, i.created, i.updated ";
-// With words, the items are those full-text search found, looked up by id: a unary + on
-// i.node_id keeps the planner from walking their nodes' indexes instead (it cannot tell
-// how few the ids are; walking a 100,000-item node made a windowed search 11 ms, not 0.3).
-std::string items_of_nodes(bool looked_up_by_id) {
-    return std::string("FROM pubsub_items i JOIN pubsub_nodes n ON n.id = ") +
-           (looked_up_by_id ? "+" : "") +
+// With words, the items are those full-text search found, looked up by id; with a
+// declared field and no node named, those its index finds. A unary + on i.node_id keeps
+// the planner from walking their nodes' indexes instead (without statistics it cannot
+// tell how few they are; walking a 100,000-item node made a windowed search 11 ms, not
+// 0.3, and a declared field's filter 120 ms).
+// A declared list's members, kept in update order, may lead instead (t, IndexUse).
+std::string items_of_nodes(bool found_elsewhere, bool from_terms) {
+    return std::string(from_terms ? "FROM pubsub_item_terms t JOIN pubsub_items i ON i.id = "
+                                    "t.item_id "
+                                  : "FROM pubsub_items i ") +
+           "JOIN pubsub_nodes n ON n.id = " + (found_elsewhere ? "+" : "") +
            "i.node_id JOIN profiles p ON p.id = n.profile_id WHERE 1";
 }
 
@@ -53,20 +60,73 @@ std::string type_test(const json& value) {
     return " IN ('array', 'object')";
 }
 
-void equality(BoundSql& sql, const std::string& path, const json& value) {
-    sql.add("(json_type(i.parsed, ?)" + type_test(value), path);
+// What a search's conditions and order took from the declared fields' indexes.
+struct IndexUse {
+    bool any = false;
+    // An equality on a value index, which holds its items in update order.
+    bool in_update_order = false;
+    // Whether a list's members may lead (the search is in update order), and whether
+    // one does: its rows in pubsub_item_terms are `t`, in update order too.
+    bool terms_may_lead = false;
+    bool terms_lead = false;
+};
+
+// How a search names a field: by the expression of its index when the database has
+// one of that kind (the planner then reads the index), else by json_extract() with the
+// path bound. Both give the same values.
+class FieldSql {
+public:
+    // `use` learns of each expression of an index written.
+    FieldSql(std::string path, const FieldIndexes& indexes, IndexUse& use)
+        : path_(std::move(path)), use_(use) {
+        value_indexed_ = indexes.find(path_, FieldIndexKind::Value).has_value();
+        date_indexed_ = indexes.find(path_, FieldIndexKind::DateTime).has_value();
+        list_id_ = indexes.find(path_, FieldIndexKind::List);
+    }
+
+    const std::string& path() const { return path_; }
+    bool value_indexed() const { return value_indexed_; }
+    // The id of the field's list index: its members are in pubsub_item_terms.
+    std::optional<std::int64_t> list_id() const {
+        if (list_id_) use_.any = true;
+        return list_id_;
+    }
+
+    // The field's value, then its instant (NULL when it holds no DateTime).
+    void value(BoundSql& sql) const {
+        if (value_indexed_ || date_indexed_) {
+            sql.add(field_value_sql("i.parsed", path_));
+            use_.any = true;
+        } else
+            sql.add("json_extract(i.parsed, ?)", path_);
+    }
+    void instant(BoundSql& sql) const {
+        if (date_indexed_) {
+            sql.add(field_instant_sql("i.parsed", path_));
+            use_.any = true;
+        } else
+            sql.add(std::string(kDateTimeMsFunction) + "(json_extract(i.parsed, ?))", path_);
+    }
+
+private:
+    std::string path_;
+    IndexUse& use_;
+    bool value_indexed_ = false;
+    bool date_indexed_ = false;
+    std::optional<std::int64_t> list_id_;
+};
+
+void equality(BoundSql& sql, const FieldSql& field, const json& value) {
+    sql.add("(json_type(i.parsed, ?)" + type_test(value), field.path());
     if (value.is_boolean() || value.is_null()) {
         sql.add(")");
     } else if (value.is_structured()) {
-        sql.add(" AND json(json_extract(i.parsed, ?)) = json(?))", path, json_text(value));
+        sql.add(" AND json(json_extract(i.parsed, ?)) = json(?))", field.path(), json_text(value));
     } else {
-        sql.add(" AND json_extract(i.parsed, ?) = ?)", path, sql_value(value));
+        sql.add(" AND ");
+        field.value(sql);
+        sql.add(" = ?)", sql_value(value));
     }
-}
-
-// The instant of the field at the bound path; NULL when it holds no DateTime.
-std::string field_instant() {
-    return std::string(kDateTimeMsFunction) + "(json_extract(i.parsed, ?))";
 }
 
 // A DateTime compares instants: rfc3339_ms() is NULL for a stored value that is not a
@@ -76,25 +136,31 @@ std::optional<std::int64_t> date_operand(const FieldCondition& condition) {
     return date_time_ms(condition.value.get_ref<const std::string&>());
 }
 
-std::optional<SearchError> condition_sql(BoundSql& sql, const FieldCondition& condition) {
+std::optional<SearchError> condition_sql(BoundSql& sql, const FieldCondition& condition,
+                                         const FieldIndexes& indexes, IndexUse& use) {
     auto path = json_path(condition.path);
     if (!path) return SearchError{"'" + condition.path + "' is not a field path"};
+    const FieldSql field(*path, indexes, use);
     const json& value = condition.value;
     std::string op(pubsub::to_string(condition.op));
     if (auto mistake = date_mistake(condition.op, value))
         return SearchError{condition.path + " " + op + ": " + *mistake};
     if (auto instant = date_operand(condition)) {
-        sql.add(" AND " + field_instant() + " " + op + " ?", *path, *instant);
+        sql.add(" AND ");
+        field.instant(sql);
+        sql.add(" " + op + " ?", *instant);
         return std::nullopt;
     }
     switch (condition.op) {
         case SearchOp::Eq:
             sql.add(" AND ");
-            equality(sql, *path, value);
+            equality(sql, field, value);
+            if (field.value_indexed() && (value.is_string() || value.is_number()))
+                use.in_update_order = true;
             return std::nullopt;
         case SearchOp::Ne:
             sql.add(" AND json_type(i.parsed, ?) IS NOT NULL AND NOT ", *path);
-            equality(sql, *path, value);
+            equality(sql, field, value);
             return std::nullopt;
         case SearchOp::Gt:
         case SearchOp::Ge:
@@ -103,13 +169,25 @@ std::optional<SearchError> condition_sql(BoundSql& sql, const FieldCondition& co
             if (!value.is_number() && !value.is_string())
                 return SearchError{condition.path + " " + op +
                                    ": compare with a number or a string"};
-            sql.add(" AND json_type(i.parsed, ?)" + type_test(value) +
-                        " AND json_extract(i.parsed, ?) " + op + " ?",
-                    *path, *path, sql_value(value));
+            sql.add(" AND json_type(i.parsed, ?)" + type_test(value) + " AND ", *path);
+            field.value(sql);
+            sql.add(" " + op + " ?", sql_value(value));
             return std::nullopt;
         case SearchOp::Contains:
             if (value.is_structured() || value.is_null())
                 return SearchError{condition.path + " contains: give a string or a number"};
+            // A declared list: its members as the 0009 triggers copied them.
+            if (auto list = field.list_id()) {
+                if (use.terms_may_lead && !use.terms_lead) {
+                    use.terms_lead = true;
+                    sql.add(" AND t.field_id = ? AND t.term = ?", *list, sql_value(value));
+                } else {
+                    sql.add(" AND i.id IN (SELECT item_id FROM pubsub_item_terms "
+                            "WHERE field_id = ? AND term = ?)",
+                            *list, sql_value(value));
+                }
+                return std::nullopt;
+            }
             // instr(), not LIKE: '%' and '_' typed by a user stay literal.
             sql.add(" AND CASE json_type(i.parsed, ?)", *path);
             if (value.is_string())
@@ -121,24 +199,38 @@ std::optional<SearchError> condition_sql(BoundSql& sql, const FieldCondition& co
             return std::nullopt;
         case SearchOp::In:
             if (!value.is_array()) return SearchError{condition.path + " in: give a list"};
-            sql.add(" AND json_type(i.parsed, ?) NOT IN ('array', 'object') AND "
-                    "json_extract(i.parsed, ?) IN (SELECT value FROM json_each(?))",
-                    *path, *path, json_text(value));
+            sql.add(" AND json_type(i.parsed, ?) NOT IN ('array', 'object') AND ", *path);
+            field.value(sql);
+            sql.add(" IN (SELECT value FROM json_each(?))", json_text(value));
             return std::nullopt;
     }
     return SearchError{"unknown operator"};
 }
 
-std::optional<SearchError> order_sql(BoundSql& sql, const pubsub::SearchOrder& order) {
+std::optional<SearchError> order_sql(BoundSql& sql, const pubsub::SearchOrder& order,
+                                     const FieldIndexes& indexes, IndexUse& use) {
     std::string direction = order.descending ? " DESC" : " ASC";
+    if (use.terms_lead) {
+        // The same order as i.updated, i.id: the triggers keep t.updated the item's.
+        sql.add(" ORDER BY t.updated" + direction + ", t.item_id" + direction);
+        return std::nullopt;
+    }
     if (order.field == "created" || order.field == "updated") {
-        sql.add(" ORDER BY i." + order.field + direction);
+        // After a declared field's filter, sort what its index found (+ keeps the planner
+        // from walking every item in this order instead, hoping to meet 20 soon), unless
+        // the index of an equality holds them in update order already.
+        bool sort_found = use.any && !(order.field == "updated" && use.in_update_order);
+        sql.add(std::string(" ORDER BY ") + (sort_found ? "+" : "") + "i." + order.field +
+                direction);
     } else if (auto path = json_path(order.field)) {
         // Dates by instant first; other values have no instant (NULL) and keep their
-        // own order among themselves, as missing fields do.
-        sql.add(
-            " ORDER BY " + field_instant() + direction + ", json_extract(i.parsed, ?)" + direction,
-            *path, *path);
+        // own order among themselves, as missing fields do. A date index holds both.
+        const FieldSql field(*path, indexes, use);
+        sql.add(" ORDER BY ");
+        field.instant(sql);
+        sql.add(direction + ", ");
+        field.value(sql);
+        sql.add(direction);
     } else {
         return SearchError{"cannot order by '" + order.field +
                            "': give created, updated or a field path"};
@@ -221,10 +313,21 @@ std::string fts_match(std::string_view text) {
 }
 
 std::variant<BoundSql, SearchError> search_sql(const SearchQuery& query,
+                                               const FieldIndexes& indexes,
                                                const std::vector<std::int64_t>* text_matches) {
     if (auto error = check_bounds(query)) return *error;
+    // Conditions and order first: whether they read an index decides the FROM clause.
+    BoundSql fields;
+    IndexUse use;
+    use.terms_may_lead = query.order.field == "updated";
+    for (const auto& condition : query.conditions) {
+        if (auto error = condition_sql(fields, condition, indexes, use)) return *error;
+    }
+    if (auto error = order_sql(fields, query.order, indexes, use)) return *error;
+
     BoundSql sql;
-    sql.add(kColumns + items_of_nodes(!query.text.empty()));
+    sql.add(kColumns +
+            items_of_nodes(!query.text.empty() || (use.any && !query.node), use.terms_lead));
     if (!query.scope.all_profiles) sql.add(" AND p.name = ?", query.scope.profile);
     if (query.service) sql.add(" AND n.service = ?", *query.service);
     if (query.node) sql.add(" AND n.node = ?", *query.node);
@@ -239,10 +342,8 @@ std::variant<BoundSql, SearchError> search_sql(const SearchQuery& query,
                     "MATCH ?)",
                     match);
     }
-    for (const auto& condition : query.conditions) {
-        if (auto error = condition_sql(sql, condition)) return *error;
-    }
-    if (auto error = order_sql(sql, query.order)) return *error;
+    sql.sql += fields.sql;
+    sql.params.insert(sql.params.end(), fields.params.begin(), fields.params.end());
     sql.add(" LIMIT ? OFFSET ?", std::int64_t{query.limit + 1}, std::int64_t{query.offset});
     return sql;
 }

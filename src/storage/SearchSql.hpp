@@ -5,6 +5,7 @@
 
 #include "roost/PubsubStore.hpp"
 #include "src/storage/BoundSql.hpp"
+#include "src/storage/FieldIndexes.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -29,8 +30,10 @@ std::string fts_match(std::string_view text);
 // The SELECT a search runs (columns: profile, service, node, type, item_id, raw_xml,
 // publisher, parsed, parse_error, search_text, created, updated), asking for one row
 // past the limit to tell whether there are more; or why the query cannot run.
-// With `text_matches`, the items known to match the full-text words stand for them.
+// Conditions on fields that `indexes` holds use their indexes. With `text_matches`, the
+// items known to match the full-text words stand for them.
 std::variant<BoundSql, pubsub::SearchError> search_sql(
-    const pubsub::SearchQuery& query, const std::vector<std::int64_t>* text_matches = nullptr);
+    const pubsub::SearchQuery& query, const FieldIndexes& indexes,
+    const std::vector<std::int64_t>* text_matches = nullptr);
 
 }  // namespace roost::storage

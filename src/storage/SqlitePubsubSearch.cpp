@@ -22,8 +22,18 @@ constexpr std::size_t kMaxRanges = 16;
 
 }  // namespace
 
+const FieldIndexes& SqlitePubsubStore::field_indexes() {
+    if (!field_indexes_) field_indexes_ = FieldIndexes::load(db_);
+    return *field_indexes_;
+}
+
+void SqlitePubsubStore::index_fields(std::span<const pubsub::IndexedField> fields) {
+    field_indexes();
+    for (const auto& field : fields) field_indexes_->declare(db_, field);
+}
+
 pubsub::SearchResult SqlitePubsubStore::search(const pubsub::SearchQuery& query) {
-    auto sql = search_sql(query);
+    auto sql = search_sql(query, field_indexes());
     if (auto* error = std::get_if<pubsub::SearchError>(&sql)) {
         pubsub::SearchResult result;
         result.error = *error;
@@ -80,7 +90,7 @@ std::optional<pubsub::SearchResult> SqlitePubsubStore::search_recent(
         std::sort(window.begin(), window.end());
         auto matches = text_matches_among(match, window, size);
         if (!matches) return std::nullopt;
-        auto sql = search_sql(query, &*matches);
+        auto sql = search_sql(query, field_indexes(), &*matches);
         if (!std::holds_alternative<BoundSql>(sql)) return std::nullopt;
         auto result = run_search(std::get<BoundSql>(sql), query.limit);
         // The window is the head of the order: once it holds a hit past the page, the

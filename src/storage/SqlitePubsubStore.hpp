@@ -6,6 +6,7 @@
 #include "roost/PubsubStore.hpp"
 #include "src/storage/BoundSql.hpp"
 #include "src/storage/Database.hpp"
+#include "src/storage/FieldIndexes.hpp"
 #include "src/storage/StatementCache.hpp"
 
 #include <cstdint>
@@ -50,6 +51,7 @@ public:
     void reset() override;
     pubsub::CacheStats stats(const pubsub::ProfileScope& scope) override;
 
+    void index_fields(std::span<const pubsub::IndexedField> fields) override;
     pubsub::SearchResult search(const pubsub::SearchQuery& query) override;
     pubsub::ParsedSearch parse_search(std::string_view text) override;
 
@@ -65,6 +67,8 @@ private:
     // lie too scattered to read in a few runs.
     std::optional<std::vector<std::int64_t>> text_matches_among(
         const std::string& match, const std::vector<std::int64_t>& window, std::int64_t gap);
+    // The fields the database indexes, read on first use.
+    const FieldIndexes& field_indexes();
     // Runs a search_sql() statement into hits, one past `limit` telling of more.
     pubsub::SearchResult run_search(const BoundSql& sql, int limit);
 
@@ -91,6 +95,7 @@ private:
     // every page): a row keeps its id until drop_node() or reset(), which forget it here.
     // Only this store writes the table while the daemon holds the database.
     std::map<pubsub::NodeKey, std::int64_t> merged_node_ids_;
+    std::optional<FieldIndexes> field_indexes_;
 };
 
 }  // namespace roost::storage

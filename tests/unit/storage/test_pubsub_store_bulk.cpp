@@ -18,7 +18,7 @@ namespace {
 
 // What search() answers when it reads every match: search_sql() run as it is.
 Ids plain_search(Cache& cache, const SearchQuery& query, bool& more) {
-    auto sql = roost::storage::search_sql(query);
+    auto sql = roost::storage::search_sql(query, {});
     REQUIRE(std::holds_alternative<roost::storage::BoundSql>(sql));
     const auto& bound = std::get<roost::storage::BoundSql>(sql);
     SQLite::Statement rows(cache.db.sqlite(), bound.sql);

@@ -217,7 +217,7 @@ TEST_CASE("a full-text search looks its items up by id, never by walking their n
     query.text = "birds";
     const std::vector<std::int64_t> window{1, 2};  // as search_recent() passes the ids it found
     for (const auto* found : {static_cast<const std::vector<std::int64_t>*>(nullptr), &window}) {
-        auto sql = roost::storage::search_sql(query, found);
+        auto sql = roost::storage::search_sql(query, {}, found);
         REQUIRE(std::holds_alternative<roost::storage::BoundSql>(sql));
         auto plan = plan_of(std::get<roost::storage::BoundSql>(sql));
         CAPTURE(plan);

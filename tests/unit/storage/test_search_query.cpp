@@ -134,7 +134,7 @@ namespace {
 roost::storage::BoundSql sql_of(const std::string& text) {
     SearchQuery query = parsed(text);
     query.scope = ProfileScope::only("alice");
-    auto sql = roost::storage::search_sql(query);
+    auto sql = roost::storage::search_sql(query, {});
     if (auto* error = std::get_if<SearchError>(&sql)) FAIL(error->message);
     return std::get<roost::storage::BoundSql>(sql);
 }
@@ -189,7 +189,7 @@ TEST_CASE("a value that begins like a date but is none is refused, with where an
     SearchQuery query;
     query.scope = ProfileScope::only("alice");
     query.conditions.push_back({"published", SearchOp::Lt, "2026-06-01T25:00:00Z"});
-    auto sql = roost::storage::search_sql(query);
+    auto sql = roost::storage::search_sql(query, {});
     REQUIRE(std::holds_alternative<SearchError>(sql));
     CHECK(std::get<SearchError>(sql).message ==
           R"(published <: "2026-06-01T25:00:00Z" is not a valid date: the hour must be 00 to 23)");
