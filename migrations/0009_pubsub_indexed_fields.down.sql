@@ -3,7 +3,6 @@
 
 DROP TRIGGER pubsub_items_terms_delete;
 DROP TRIGGER pubsub_items_terms_update;
-DROP TRIGGER pubsub_items_terms_insert;
 DROP TABLE pubsub_item_terms;
 DROP TABLE pubsub_indexed_fields;
 DROP INDEX IF EXISTS pubsub_items_field_1;

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 // FieldIndexes: rows of pubsub_indexed_fields, each with its index on pubsub_items (a
-// value then the update time, or a date's instant then its text, which is also ordering
-// by the field) or, for a list, its members in pubsub_item_terms.
+// value then the update time, or a date's instant) or, for a list, its members in
+// pubsub_item_terms.
 #include "src/storage/FieldIndexes.hpp"
 
 #include "src/storage/SearchSql.hpp"
 #include "src/storage/SqlFunctions.hpp"
 
+#include <cstdint>
 #include <stdexcept>
 
 namespace roost::storage {
@@ -27,6 +28,58 @@ std::optional<FieldIndexKind> kind_of(std::string_view name) {
     for (auto kind : {FieldIndexKind::Value, FieldIndexKind::DateTime, FieldIndexKind::List})
         if (kind_name(kind) == name) return kind;
     return std::nullopt;
+}
+
+// The value at `json_path` ($."name"[index]... as json_path() writes it) in `root`;
+// nullptr when it is not there.
+const nlohmann::json* at_path(const nlohmann::json& root, std::string_view json_path) {
+    const nlohmann::json* at = &root;
+    std::size_t pos = 1;  // past '$'
+    while (pos < json_path.size() && at != nullptr) {
+        if (json_path.compare(pos, 2, ".\"") == 0) {
+            std::size_t end = json_path.find('"', pos + 2);
+            if (end == std::string_view::npos || !at->is_object()) return nullptr;
+            auto found = at->find(std::string(json_path.substr(pos + 2, end - pos - 2)));
+            at = found == at->end() ? nullptr : &*found;
+            pos = end + 1;
+        } else if (json_path[pos] == '[') {
+            std::size_t end = json_path.find(']', pos);
+            if (end == std::string_view::npos || !at->is_array()) return nullptr;
+            auto index = std::stoul(std::string(json_path.substr(pos + 1, end - pos - 1)));
+            at = index < at->size() ? &(*at)[index] : nullptr;
+            pos = end + 1;
+        } else {
+            return nullptr;
+        }
+    }
+    return at;
+}
+
+bool is_ascii(const std::string& text) {
+    for (char c : text)
+        if (static_cast<unsigned char>(c) >= 0x80) return false;
+    return true;
+}
+
+// A member as json_each() reads it back from the stored text (json_text()): numbers and
+// text as they are, true and false as 1 and 0, a list or an object as its JSON text.
+std::optional<SqlValue> term_of(const nlohmann::json& member) {
+    switch (member.type()) {
+        case nlohmann::json::value_t::null: return std::nullopt;
+        case nlohmann::json::value_t::boolean: return std::int64_t{member.get<bool>() ? 1 : 0};
+        case nlohmann::json::value_t::number_integer: return member.get<std::int64_t>();
+        case nlohmann::json::value_t::number_unsigned:
+            if (member.get<std::uint64_t>() <= INT64_MAX) return member.get<std::int64_t>();
+            return member.get<double>();
+        case nlohmann::json::value_t::number_float: return member.get<double>();
+        case nlohmann::json::value_t::string: {
+            const auto& text = member.get_ref<const std::string&>();
+            if (is_ascii(text)) return text;
+            // Stored text has invalid UTF-8 replaced: read the member as it was stored.
+            return nlohmann::json::parse(json_text(member)).get<std::string>();
+        }
+        default: return json_text(member);
+    }
 }
 
 }  // namespace
@@ -77,8 +130,10 @@ void FieldIndexes::declare(Database& db, const pubsub::IndexedField& field) {
             db.exec(index + field_value_sql("parsed", *path) + ", updated)");
             break;
         case FieldIndexKind::DateTime:
-            db.exec(index + field_instant_sql("parsed", *path) + ", " +
-                    field_value_sql("parsed", *path) + ")");
+            // The instant alone: ordering by the field reads it in order and sorts only
+            // equal instants by their text (each json_extract() in an index parses the
+            // item's JSON once more on every write).
+            db.exec(index + field_instant_sql("parsed", *path) + ")");
             break;
         case FieldIndexKind::List: {
             // As the insert trigger of 0009 does for each new item.
@@ -94,6 +149,21 @@ void FieldIndexes::declare(Database& db, const pubsub::IndexedField& field) {
     }
     transaction.commit();
     ids_[{*path, field.kind}] = id;
+}
+
+std::vector<std::pair<std::int64_t, SqlValue>> FieldIndexes::list_terms(
+    const nlohmann::json& parsed) const {
+    std::vector<std::pair<std::int64_t, SqlValue>> terms;
+    if (parsed.is_null()) return terms;
+    for (const auto& [field, id] : ids_) {
+        if (field.second != FieldIndexKind::List) continue;
+        const nlohmann::json* list = at_path(parsed, field.first);
+        if (list == nullptr || !list->is_array()) continue;
+        for (const auto& member : *list) {
+            if (auto term = term_of(member)) terms.emplace_back(id, std::move(*term));
+        }
+    }
+    return terms;
 }
 
 std::optional<std::int64_t> FieldIndexes::find(const std::string& json_path,

@@ -102,6 +102,20 @@ const char* kUpsertStaged =
 
 const char* kClearStage = "DELETE FROM temp.pubsub_items_page";
 
+// The staged items' list members (FieldIndexes::list_terms()), stored once the items
+// have their rows; those already stored are left as they are (an unchanged item's, or
+// an edited one's, which the update trigger of 0009 rewrote).
+const char* kCreateTermStage =
+    "CREATE TEMP TABLE IF NOT EXISTS pubsub_terms_page (item_id TEXT NOT NULL, "
+    "field_id INTEGER NOT NULL, term NOT NULL)";
+const char* kStageTerm =
+    "INSERT INTO temp.pubsub_terms_page (item_id, field_id, term) VALUES (?, ?, ?)";
+const char* kStoreTerms =
+    "INSERT OR IGNORE INTO pubsub_item_terms (field_id, term, updated, item_id) "
+    "SELECT s.field_id, s.term, i.updated, i.id FROM temp.pubsub_terms_page s "
+    "JOIN pubsub_items i ON i.node_id = ? AND i.item_id = s.item_id";
+const char* kClearTermStage = "DELETE FROM temp.pubsub_terms_page";
+
 void add_to(pubsub::StatsEntry& entry, std::int64_t nodes, std::int64_t items, std::int64_t bytes) {
     entry.nodes += nodes;
     entry.items += items;
@@ -217,11 +231,14 @@ pubsub::UpsertResult SqlitePubsubStore::upsert_items(const NodeKey& key,
     pubsub::UpsertResult result;
     // Outside the transaction: a rollback must not take the table away.
     statement(kCreateStage)->exec();
+    statement(kCreateTermStage)->exec();
+    const FieldIndexes& indexes = field_indexes();
     auto transaction = db_.transaction();
     std::int64_t node = ensure_node(key);
     std::int64_t now = now_ms();
     // An id seen twice in a page is stored in two runs, in order, as a server sent them.
     std::unordered_set<std::string_view> staged;
+    bool terms_staged = false;
     auto store_staged = [&] {
         if (staged.empty()) return;
         auto upsert = statement(BoundSql().add(kUpsertStaged, node, node));
@@ -229,9 +246,15 @@ pubsub::UpsertResult SqlitePubsubStore::upsert_items(const NodeKey& key,
         for (; upsert->executeStep(); ++changed) result.changed.push_back(upsert->getColumn(0));
         result.unchanged += static_cast<int>(staged.size() - changed);
         statement(kClearStage)->exec();
+        if (terms_staged) {
+            statement(BoundSql().add(kStoreTerms, node))->exec();
+            statement(kClearTermStage)->exec();
+            terms_staged = false;
+        }
         staged.clear();
     };
     auto stage = statement(kStageItem);
+    auto stage_term = statement(kStageTerm);
     for (const auto& item : items) {
         if (!staged.insert(item.id).second) {
             store_staged();
@@ -262,6 +285,12 @@ pubsub::UpsertResult SqlitePubsubStore::upsert_items(const NodeKey& key,
         else
             stage->bind(10);
         stage->exec();
+        for (auto& [field, term] : indexes.list_terms(item.parsed)) {
+            stage_term->reset();
+            bind_all(*stage_term, {item.id, field, std::move(term)});
+            stage_term->exec();
+            terms_staged = true;
+        }
     }
     store_staged();
     transaction.commit();
