@@ -21,10 +21,14 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
+#include <exception>
+#include <filesystem>
 #include <memory>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 using namespace roost;
 using namespace roost::bench;
@@ -179,8 +183,50 @@ SyncRun sync_run(const test::XmppServer& server, const Setup& setup) {
 }
 
 struct IngestRun {
-    double publish_rate = 0;  // items/s the server acknowledged
-    double cached_rate = 0;   // items/s until the last one was in the cache
+    double publish_rate = 0;   // items/s the server acknowledged
+    double cached_rate = 0;    // items/s until the last one was in the cache
+    double status_p99_ms = 0;  // `status` round trips while the events came in
+    double status_max_ms = 0;
+};
+
+// `status` round trips from a client of its own, one every kStatusEvery, until stopped:
+// how long a user's call waits while the daemon takes a flood of events.
+class StatusProbe {
+public:
+    static constexpr auto kStatusEvery = 10ms;
+
+    explicit StatusProbe(const std::filesystem::path& socket)
+        : client_(socket), thread_([this] { run(); }) {}
+    ~StatusProbe() { stop(); }
+
+    // Stops the probe and returns its round trips in ms; rethrows a failed call's error.
+    std::vector<double> stop() {
+        stopping_ = true;
+        if (thread_.joinable()) thread_.join();
+        if (failure_) std::rethrow_exception(failure_);
+        if (times_.empty()) throw std::runtime_error("no status call ended during the flood");
+        return times_;
+    }
+
+private:
+    void run() {
+        try {
+            while (!stopping_) {
+                auto start = Clock::now();
+                client_.call("status", json::object());
+                times_.push_back(seconds_since(start) * 1000);
+                std::this_thread::sleep_for(kStatusEvery);
+            }
+        } catch (...) {
+            failure_ = std::current_exception();
+        }
+    }
+
+    ipc::IpcClient client_;
+    std::atomic<bool> stopping_ = false;
+    std::vector<double> times_;
+    std::exception_ptr failure_;
+    std::thread thread_;
 };
 
 bool in_cache(ipc::IpcClient& ipc, const json& target, const std::string& id) {
@@ -208,6 +254,7 @@ IngestRun ingest_run(const test::XmppServer& server, const Setup& setup, int run
         throw std::runtime_error("the events node did not sync: " + synced.dump());
 
     IngestRun run;
+    StatusProbe probe(daemon.socket());
     auto start = Clock::now();
     alice.publish_all(server.pubsub_service(), node, items, kPublishWindow, kPublishLimit);
     double published_s = seconds_since(start);
@@ -219,6 +266,9 @@ IngestRun ingest_run(const test::XmppServer& server, const Setup& setup, int run
         std::this_thread::sleep_for(1ms);
     }
     double cached_s = seconds_since(start);
+    auto status_times = probe.stop();
+    run.status_p99_ms = percentile(status_times, 0.99);
+    run.status_max_ms = *std::max_element(status_times.begin(), status_times.end());
     json count = target;
     count["max"] = 1;
     auto cached = ipc.call("pubsub.cache.get", count)["rsm"].value("count", -1);
@@ -227,9 +277,10 @@ IngestRun ingest_run(const test::XmppServer& server, const Setup& setup, int run
                                  std::to_string(setup.event_items) + " published items");
     run.publish_rate = setup.event_items / published_s;
     run.cached_rate = setup.event_items / cached_s;
-    std::printf("  events: %d published in %.3f s (%.0f/s), all %d cached after %.3f s (%.0f/s)\n",
-                setup.event_items, published_s, run.publish_rate, cached, cached_s,
-                run.cached_rate);
+    std::printf("  events: %d published in %.3f s (%.0f/s), all %d cached after %.3f s (%.0f/s); "
+                "%zu status calls meanwhile, p99 %.1f ms, slowest %.1f ms\n",
+                setup.event_items, published_s, run.publish_rate, cached, cached_s, run.cached_rate,
+                status_times.size(), run.status_p99_ms, run.status_max_ms);
     return run;
 }
 
@@ -302,12 +353,14 @@ int main(int argc, char** argv) try {
                         r.database.file_bytes, r.database.items, r.database.xml_bytes,
                         r.database.stored_bytes);
     }
-    std::vector<double> publish_rates, cached_rates;
+    std::vector<double> publish_rates, cached_rates, status_p99s, status_maxes;
     for (int run = 0; run < setup.runs; ++run) {
         step("event ingest, run " + std::to_string(run + 1) + " of " + std::to_string(setup.runs));
         auto r = ingest_run(*server, setup, run);
         publish_rates.push_back(r.publish_rate);
         cached_rates.push_back(r.cached_rate);
+        status_p99s.push_back(r.status_p99_ms);
+        status_maxes.push_back(r.status_max_ms);
     }
 
     step("medians of " + std::to_string(setup.runs) + " runs");
@@ -327,6 +380,8 @@ int main(int argc, char** argv) try {
     result(name + ".db_running_bytes_per_item", median(running_per_item), "B");
     result(name + ".events_publish_rate", median(publish_rates), "items/s");
     result(name + ".events_cached_rate", median(cached_rates), "items/s");
+    result(name + ".events_status_p99_ms", median(status_p99s), "ms");
+    result(name + ".events_status_max_ms", median(status_maxes), "ms");
     return 0;
 } catch (const std::exception& e) {
     std::fprintf(stderr, "sync_bench: %s\n", e.what());

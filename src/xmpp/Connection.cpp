@@ -176,10 +176,11 @@ void Connection::disconnect() {
 }
 
 void Connection::run_once() {
+    const auto turn_ends = std::chrono::steady_clock::now() + kTurnBudget;
     for (int round = 0; round < kMaxRounds; ++round) {
         bool input = has_input();
         xmpp_run_once(ctx_, 0);
-        if (!input) break;
+        if (!input || std::chrono::steady_clock::now() >= turn_ends) break;
     }
     follow_socket();
 }

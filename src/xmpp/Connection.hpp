@@ -99,8 +99,11 @@ private:
     friend struct ConnectionCallbacks;  // libstrophe's C callbacks, in Connection.cpp
 
     // Rounds of libstrophe per loop iteration (4 KB read each), so that a large
-    // answer is read in one go yet IPC and timers still get their turn.
+    // answer is read in few turns yet IPC and timers still get theirs: at most
+    // kMaxRounds, and none begun after kTurnBudget (a flood of events is stored as it
+    // is read: 64 rounds of them kept a `status` call waiting 230 ms at p99).
     static constexpr int kMaxRounds = 64;
+    static constexpr std::chrono::milliseconds kTurnBudget{10};
 
     void start_attempt();
     void handle_up();

@@ -4,6 +4,7 @@
 // deletion, resync after time offline, max_items, own PEP events, the last item resent
 // on presence, reads that never re-parse, profiles kept apart, retries of failed syncs, and
 // items larger than max_item_bytes left out.
+#include "src/storage/SqlFunctions.hpp"
 #include "tests/support/CacheFixture.hpp"
 #include "tests/support/CanonicalXml.hpp"
 #include "tests/support/ProsodyServer.hpp"
@@ -188,6 +189,8 @@ TEST_CASE("prosody: reads answer what is stored, never a new parse of the XML") 
     {
         // What an older parser made of the item, written behind the daemon's back.
         SQLite::Database db(f.daemon->database().string(), SQLite::OPEN_READWRITE);
+        // The declared date fields' indexes compute instants with Roost's function.
+        roost::storage::register_sql_functions(db);
         SQLite::Statement update(db,
                                  "UPDATE pubsub_items SET parsed = ? WHERE item_id = ? AND node_id "
                                  "IN (SELECT id FROM pubsub_nodes WHERE node = ?)");

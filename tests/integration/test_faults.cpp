@@ -6,6 +6,7 @@
 #include "src/ipc/IpcClient.hpp"
 #include "src/storage/Database.hpp"
 #include "src/storage/MigrationSet.hpp"
+#include "src/storage/SqlFunctions.hpp"
 #include "tests/support/Daemon.hpp"
 #include "tests/support/ProsodyServer.hpp"
 #include "tests/support/Publisher.hpp"
@@ -270,6 +271,8 @@ TEST_CASE("roostd killed with SIGKILL in the middle of a large sync: the databas
 
     {
         SQLite::Database db(bob.daemon.database().string(), SQLite::OPEN_READWRITE);
+        // The declared date fields' indexes compute instants with Roost's function.
+        roost::storage::register_sql_functions(db);
         CHECK(db.execAndGet("PRAGMA integrity_check").getString() == "ok");
         SQLite::Statement node(db,
                                "SELECT sync_state, item_count FROM pubsub_nodes WHERE node = ?");
