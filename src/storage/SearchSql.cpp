@@ -92,9 +92,10 @@ public:
         return list_id_;
     }
 
-    // The field's value, then its instant (NULL when it holds no DateTime).
+    // The field's value, then its instant (NULL when it holds no DateTime); a date's
+    // index holds only the instant.
     void value(BoundSql& sql) const {
-        if (value_indexed_ || date_indexed_) {
+        if (value_indexed_) {
             sql.add(field_value_sql("i.parsed", path_));
             use_.any = true;
         } else

@@ -203,8 +203,16 @@ TEST_CASE("searches on declared fields read their indexes, not every item") {
     CAPTURE(by_author);
     CHECK(by_author.find("SEARCH i USING INDEX pubsub_items_field_") != std::string::npos);
     CHECK(by_author.find("TEMP B-TREE") == std::string::npos);
-    // An undeclared field still works, by reading every item.
+    // An undeclared field still works, by reading every item; so does a date field
+    // compared as text, which its index (instants) does not hold: nothing steers then.
     CHECK(plan_of(cache, R"(author.name == "x")").find("pubsub_items_field_") == std::string::npos);
+    auto as_text = cache.store.parse_search(R"(published == "tomorrow")");
+    REQUIRE(as_text.ok());
+    as_text.query->scope = ProfileScope::only("alice");
+    auto sql =
+        roost::storage::search_sql(*as_text.query, roost::storage::FieldIndexes::load(cache.db));
+    REQUIRE(std::holds_alternative<roost::storage::BoundSql>(sql));
+    CHECK(std::get<roost::storage::BoundSql>(sql).sql.find("+i.") == std::string::npos);
 }
 
 TEST_CASE("declaring fields: once is enough, they outlive the store, bad ones are refused") {
