@@ -136,7 +136,8 @@ void FieldIndexes::declare(Database& db, const pubsub::IndexedField& field) {
             db.exec(index + field_instant_sql("parsed", *path) + ")");
             break;
         case FieldIndexKind::List: {
-            // As the insert trigger of 0009 does for each new item.
+            // The items stored before: as 0009's update trigger reads an edited item's
+            // members (new items get theirs from the store, list_terms()).
             auto copy = db.prepare(
                 "INSERT OR IGNORE INTO pubsub_item_terms (field_id, term, updated, item_id) "
                 "SELECT ?, e.value, i.updated, i.id FROM pubsub_items i, json_each(i.parsed, ?) e "
