@@ -12,8 +12,9 @@ class Host;
 // 2: Xmpp::profiles(), PubsubStore's server order. 3: the roster (Host::roster_store(),
 // Xmpp::on_presence and on_iq_request, XmppClient::answer_iq and refuse_iq). 4: streams
 // (Host::stream_store(), item times, merged reads, on_items_changed). 5: a sync's changes
-// told (CachedItemsChange::new_node, UpsertResult::changed ids).
-inline constexpr int kSdkAbiVersion = 6;
+// told (CachedItemsChange::new_node, UpsertResult::changed ids). 6: declared fields
+// (Analyser::indexed_fields, PubsubStore::index_fields). 7: PubsubStore's write batches.
+inline constexpr int kSdkAbiVersion = 7;
 
 // One instance per daemon. Every method runs on the reactor thread.
 class Plugin {

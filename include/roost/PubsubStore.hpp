@@ -248,8 +248,9 @@ struct ParsedSearch {
     bool ok() const { return query.has_value(); }
 };
 
-// Every write is one transaction. Node and profile rows are created on first write;
-// reads of unknown nodes find nothing. Reactor thread only.
+// Every write is one transaction, or a part of a batch that stays all or nothing on its
+// own. Node and profile rows are created on first write; reads of unknown nodes find
+// nothing. Reactor thread only.
 class PubsubStore {
 public:
     virtual ~PubsubStore() = default;
@@ -266,6 +267,12 @@ public:
     virtual void set_extra(const NodeKey& key, const nlohmann::json& extra) = 0;
     // Drops the node and its items; false when it was not cached.
     virtual bool drop_node(const NodeKey& key) = 0;
+
+    // Until the matching end_batch(), every write (of any store of the daemon's) goes
+    // into one transaction with a single commit; reads see the writes at once, other
+    // processes at end_batch(). Nests. end_batch() throws when the commit fails.
+    virtual void begin_batch() = 0;
+    virtual void end_batch() = 0;
 
     // Items. Storing an item again keeps its creation time and its place in the node,
     // and only moves its update time when its content changed. A new item goes after

@@ -70,6 +70,7 @@ void CachePlugin::start(Host& host) {
         setting(host.settings(), "max_item_bytes", static_cast<int>(kDefaultMaxItemBytes)));
     first_retry_ = std::chrono::milliseconds(setting(host.settings(), "first_retry_ms", 5000));
     republish_order_ = std::make_unique<RepublishOrder>(host, *api_, alive_);
+    turn_batch_.emplace(host);
     triggers_.push_back(host.triggers().add(
         pubsub::kGetItems,
         [this](TriggerContext& context, const TriggerResume&) {
@@ -90,6 +91,7 @@ void CachePlugin::stop() {
     triggers_.clear();
     host_->xmpp().remove_handler(connection_handler_);
     forget_syncs("");
+    turn_batch_.reset();  // commits the events of this turn
     analysers_.clear();
     items_handlers_.clear();
 }
@@ -301,6 +303,7 @@ void CachePlugin::on_event(const pubsub::NodeKey& key, std::function<void()> app
         return;
     }
     if (!store().node_state(key)) return;
+    turn_batch_->join();
     apply();
 }
 

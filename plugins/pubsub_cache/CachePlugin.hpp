@@ -7,6 +7,7 @@
 #include "ItemSizeLimit.hpp"
 #include "NodeSync.hpp"
 #include "RepublishOrder.hpp"
+#include "TurnBatch.hpp"
 #include "roost/Analyser.hpp"
 #include "roost/Host.hpp"
 #include "roost/NodeConfiguration.hpp"
@@ -90,8 +91,8 @@ private:
     // How many items the node may keep: its max_items and our own cap; 0 for no limit.
     int items_to_keep(const pubsub::NodeKey& key);
     void on_connected(const std::string& profile);
-    // Runs `apply` now, after the node's running sync, or not at all for a node
-    // the cache does not hold.
+    // Runs `apply` now (in this turn's batch), after the node's running sync, or not at
+    // all for a node the cache does not hold.
     void on_event(const pubsub::NodeKey& key, std::function<void()> apply);
     void add_event_handlers();
     void tell_items_changed(const pubsub::CachedItemsChange& change);
@@ -103,6 +104,7 @@ private:
     pubsub::NodeConfigurationApi* configuration_api_ = nullptr;  // may be missing
     Analysers analysers_;
     std::unique_ptr<RepublishOrder> republish_order_;
+    std::optional<TurnBatch> turn_batch_;
     int max_items_per_node_ = 0;
     std::size_t max_item_bytes_ = kDefaultMaxItemBytes;
     std::chrono::milliseconds first_retry_{std::chrono::seconds(5)};

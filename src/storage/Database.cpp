@@ -4,6 +4,8 @@
 
 #include "src/storage/SqlFunctions.hpp"
 
+#include <sqlite3.h>
+
 #include <SQLiteCpp/Backup.h>
 
 namespace roost::storage {
@@ -49,6 +51,45 @@ Database::Database(const std::filesystem::path& path, Mode mode)
     }
     // Per connection: search's SQL calls them on whichever connection runs it.
     register_sql_functions(db_);
+}
+
+void Database::begin_batch() {
+    if (batch_depth_ == 0) db_.exec("BEGIN IMMEDIATE");
+    ++batch_depth_;
+}
+
+void Database::end_batch() {
+    if (batch_depth_ == 0 || --batch_depth_ > 0) return;
+    // Autocommit already: SQLite undid the batch itself (a full disk, say), and the
+    // write that met it threw.
+    if (sqlite3_get_autocommit(db_.getHandle())) return;
+    try {
+        db_.exec("COMMIT");
+    } catch (const SQLite::Exception&) {
+        if (!sqlite3_get_autocommit(db_.getHandle())) db_.exec("ROLLBACK");
+        throw;
+    }
+}
+
+// BEGIN IMMEDIATE: writers take the lock up front instead of failing half-way.
+Database::Transaction::Transaction(Database& db) : db_(db), savepoint_(db.batch_depth_ > 0) {
+    db_.exec(savepoint_ ? "SAVEPOINT write" : "BEGIN IMMEDIATE");
+}
+
+Database::Transaction::~Transaction() {
+    if (done_) return;
+    try {
+        if (!savepoint_)
+            db_.exec("ROLLBACK");
+        else if (!sqlite3_get_autocommit(db_.sqlite().getHandle()))
+            db_.exec("ROLLBACK TO write; RELEASE write");
+    } catch (const SQLite::Exception&) {  // SQLite rolled back already
+    }
+}
+
+void Database::Transaction::commit() {
+    db_.exec(savepoint_ ? "RELEASE write" : "COMMIT");
+    done_ = true;
 }
 
 void Database::backup_to(const std::filesystem::path& destination) {

@@ -5,7 +5,6 @@
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
-#include <SQLiteCpp/Transaction.h>
 
 #include <chrono>
 #include <filesystem>
@@ -38,10 +37,15 @@ public:
 
     SQLite::Statement prepare(const std::string& sql) { return SQLite::Statement(db_, sql); }
     void exec(const std::string& sql) { db_.exec(sql); }
-    // BEGIN IMMEDIATE: writers take the lock up front instead of failing half-way.
-    SQLite::Transaction transaction() {
-        return SQLite::Transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
-    }
+    // One write, all or nothing: its own transaction, or a savepoint inside a batch.
+    class Transaction;
+    Transaction transaction();
+
+    // Until the matching end_batch(), writes share one transaction: one commit (and one
+    // WAL append) for many small writes, each still rolled back alone when it fails.
+    // Nests. end_batch() throws when the commit fails; SQLite has then undone the batch.
+    void begin_batch();
+    void end_batch();
 
     // Copies the whole database to `destination` with SQLite's online backup API.
     void backup_to(const std::filesystem::path& destination);
@@ -49,6 +53,25 @@ public:
 private:
     std::filesystem::path path_;
     SQLite::Database db_;
+    int batch_depth_ = 0;
 };
+
+class Database::Transaction {
+public:
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    ~Transaction();  // rolls back unless committed
+    void commit();
+
+private:
+    friend class Database;
+    explicit Transaction(Database& db);
+
+    Database& db_;
+    bool savepoint_;
+    bool done_ = false;
+};
+
+inline Database::Transaction Database::transaction() { return Transaction(*this); }
 
 }  // namespace roost::storage

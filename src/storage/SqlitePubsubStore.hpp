@@ -33,6 +33,8 @@ public:
     void set_subscribed(const pubsub::NodeKey& key, bool subscribed) override;
     void set_extra(const pubsub::NodeKey& key, const nlohmann::json& extra) override;
     bool drop_node(const pubsub::NodeKey& key) override;
+    void begin_batch() override { db_.begin_batch(); }
+    void end_batch() override { db_.end_batch(); }
 
     pubsub::UpsertResult upsert_items(const pubsub::NodeKey& key,
                                       std::span<const pubsub::StoredItem> items) override;

@@ -2,7 +2,12 @@
 #include "src/storage/Database.hpp"
 #include "tests/support/TempDir.hpp"
 
+#include <sqlite3.h>
+
 #include <doctest/doctest.h>
+
+#include <functional>
+#include <string>
 
 using roost::storage::Database;
 using roost::storage::DatabaseError;
@@ -44,4 +49,61 @@ TEST_CASE("a transaction that is not committed rolls back") {
         db.exec("INSERT INTO t VALUES (1)");
     }
     CHECK(db.sqlite().execAndGet("SELECT count(*) FROM t").getInt() == 0);
+}
+
+namespace {
+
+int commits_of(Database& db, std::function<void()> writes) {
+    int commits = 0;
+    sqlite3_commit_hook(
+        db.sqlite().getHandle(),
+        [](void* count) {
+            ++*static_cast<int*>(count);
+            return 0;
+        },
+        &commits);
+    writes();
+    sqlite3_commit_hook(db.sqlite().getHandle(), nullptr, nullptr);
+    return commits;
+}
+
+void insert(Database& db, int x) {
+    auto transaction = db.transaction();
+    db.exec("INSERT INTO t VALUES (" + std::to_string(x) + ")");
+    transaction.commit();
+}
+
+}  // namespace
+
+TEST_CASE("a batch commits its writes once; a write that fails inside it is undone alone") {
+    TempDir dir;
+    Database db(dir / "roost.db");
+    db.exec("CREATE TABLE t (x INTEGER PRIMARY KEY)");
+    CHECK(commits_of(db, [&] {
+              insert(db, 1);
+              insert(db, 2);
+          }) == 2);
+
+    int commits = commits_of(db, [&] {
+        db.begin_batch();
+        insert(db, 3);
+        db.begin_batch();  // nested: still the one transaction
+        insert(db, 4);
+        db.end_batch();
+        CHECK_THROWS(insert(db, 1));  // a duplicate key: this write alone goes
+        {
+            auto uncommitted = db.transaction();
+            db.exec("INSERT INTO t VALUES (5)");
+        }
+        insert(db, 6);
+        // Visible to the writer at once, to another connection only at the commit.
+        CHECK(db.sqlite().execAndGet("SELECT count(*) FROM t").getInt() == 5);
+        Database other(dir / "roost.db", Database::Mode::ReadOnly);
+        CHECK(other.sqlite().execAndGet("SELECT count(*) FROM t").getInt() == 2);
+        db.end_batch();
+        CHECK(other.sqlite().execAndGet("SELECT count(*) FROM t").getInt() == 5);
+    });
+    CHECK(commits == 1);
+    CHECK(db.sqlite().execAndGet("SELECT group_concat(x) FROM t").getString() == "1,2,3,4,6");
+    CHECK(sqlite3_get_autocommit(db.sqlite().getHandle()) == 1);
 }

@@ -6,6 +6,8 @@
 #include "tests/support/PubsubStanzas.hpp"
 #include "tests/support/RunUntil.hpp"
 
+#include <sqlite3.h>
+
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -239,4 +241,54 @@ TEST_CASE("a purge, a deletion and a retraction reach the cache") {
     // Events of a node the cache does not hold change nothing.
     cache.inject(st::items_event(kService, kAliceJid, "elsewhere", {st::item("z")}));
     CHECK_FALSE(cache.node_state("elsewhere"));
+}
+
+TEST_CASE("the events of one turn are stored with one commit and as they are one by one") {
+    const std::vector<std::string> events = {
+        st::items_event(kService, kAliceJid, kNotes, {st::item("e-4"), st::item("e-5")}),
+        st::items_event(kService, kAliceJid, kNotes, {st::item("e-2", "edited")}),
+        st::retract_event(kService, kAliceJid, kNotes, {"e-1"}),
+        st::items_event(kService, kAliceJid, kNotes, {st::item("e-6", "new")}),
+        st::items_event(kService, kAliceJid, kNotes, {st::item("e-4", "edited again")}),
+        st::retract_event(kService, kAliceJid, kNotes, {"e-5"}),
+    };
+    struct Outcome {
+        int commits = 0;
+        std::vector<std::string> xml;  // the cache's answer, in its order
+        std::size_t changes = 0;
+    };
+    auto apply = [&](bool one_turn) {
+        CacheBackend cache;
+        cache.sync(kNotes);
+        complete_sync(cache, kNotes, {"e-1", "e-2", "e-3"});
+        Outcome outcome;
+        sqlite3_commit_hook(
+            cache.backend.database.sqlite().getHandle(),
+            [](void* commits) {
+                ++*static_cast<int*>(commits);
+                return 0;
+            },
+            &outcome.commits);
+        auto changes_before = cache.changes.size();
+        for (const auto& event : events) {
+            cache.inject(event);
+            if (!one_turn) cache.settle();
+        }
+        cache.settle();
+        sqlite3_commit_hook(cache.backend.database.sqlite().getHandle(), nullptr, nullptr);
+        outcome.changes = cache.changes.size() - changes_before;
+        auto read = cache.read(kNotes);
+        REQUIRE(*read);
+        REQUIRE((*read)->page.from_cache);
+        for (const auto& item : (*read)->page.items) outcome.xml.push_back(item.xml);
+        return outcome;
+    };
+    Outcome single = apply(false);
+    Outcome batched = apply(true);
+    CHECK(single.commits == static_cast<int>(events.size()));
+    CHECK(batched.commits == 1);
+    CHECK(batched.xml == single.xml);
+    CHECK(batched.changes == single.changes);
+    REQUIRE(single.xml.size() == 4);  // e-2, e-3, e-4, e-6
+    CHECK(single.xml[0].find("edited") != std::string::npos);
 }
