@@ -42,6 +42,7 @@ Backend::Backend(reactor::Reactor& reactor, Config config, BackendOptions option
       pubsub_store_(database_),
       roster_store_(database_),
       stream_store_(database_),
+      wal_trim_(reactor_, database_),
       ipc_(reactor_, options_.paths.socket()),
       clients_(reactor_, config_.profiles),
       services_{triggers_, ipc_, clients_, reactor_,

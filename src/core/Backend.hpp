@@ -9,6 +9,7 @@
 #include "src/core/PluginContext.hpp"
 #include "src/core/PluginHost.hpp"
 #include "src/core/TriggerManager.hpp"
+#include "src/core/WalTrim.hpp"
 #include "src/ipc/IpcServer.hpp"
 #include "src/reactor/Reactor.hpp"
 #include "src/storage/Database.hpp"
@@ -82,6 +83,7 @@ private:
     storage::SqlitePubsubStore pubsub_store_;
     storage::SqliteRosterStore roster_store_;
     storage::SqliteStreamStore stream_store_;
+    WalTrim wal_trim_;
     TriggerManager triggers_;
     ipc::IpcServer ipc_;
     Clients clients_;

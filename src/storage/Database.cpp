@@ -92,6 +92,33 @@ void Database::Transaction::commit() {
     done_ = true;
 }
 
+void Database::on_commit(std::function<void()> committed) {
+    committed_ = std::move(committed);
+    if (!committed_) {
+        sqlite3_wal_autocheckpoint(db_.getHandle(), kWalCheckpointPages);
+        return;
+    }
+    // One WAL hook per connection: this one checkpoints as SQLite's own would.
+    sqlite3_wal_hook(
+        db_.getHandle(),
+        [](void* self, sqlite3* db, const char* name, int pages) {
+            if (pages >= kWalCheckpointPages)
+                sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+            static_cast<Database*>(self)->committed_();
+            return SQLITE_OK;
+        },
+        this);
+}
+
+bool Database::truncate_wal() {
+    sqlite3* handle = db_.getHandle();
+    sqlite3_busy_timeout(handle, 0);  // a reader now means "not now", not a wait
+    int result =
+        sqlite3_wal_checkpoint_v2(handle, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    sqlite3_busy_timeout(handle, static_cast<int>(kBusyTimeout.count()));
+    return result == SQLITE_OK;
+}
+
 void Database::backup_to(const std::filesystem::path& destination) {
     SQLite::Database target(destination.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     SQLite::Backup backup(target, db_);

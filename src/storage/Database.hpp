@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -24,6 +25,7 @@ class Database {
 public:
     static constexpr std::chrono::milliseconds kBusyTimeout{5000};
     static constexpr std::string_view kInMemory = ":memory:";
+    static constexpr int kWalCheckpointPages = 1000;  // SQLite's default
 
     enum class Mode { ReadWrite, ReadOnly };
 
@@ -47,6 +49,14 @@ public:
     void begin_batch();
     void end_batch();
 
+    // Calls `committed` after each commit to the WAL (nullptr: none); SQLite's own
+    // checkpoint every kWalCheckpointPages pages stays.
+    void on_commit(std::function<void()> committed);
+    // Writes the WAL back into the database and truncates it to nothing (the file keeps
+    // the size of the largest run of writes otherwise). Does not wait: false when a
+    // reader or an open transaction holds the WAL.
+    bool truncate_wal();
+
     // Copies the whole database to `destination` with SQLite's online backup API.
     void backup_to(const std::filesystem::path& destination);
 
@@ -54,6 +64,7 @@ private:
     std::filesystem::path path_;
     SQLite::Database db_;
     int batch_depth_ = 0;
+    std::function<void()> committed_;
 };
 
 class Database::Transaction {

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -244,6 +245,10 @@ TEST_CASE("ejabberd: a 5,000-item node syncs by RSM pages, and a publication and
     CHECK(from_cache["from_cache"] == true);
     std::cout << "[figures] ejabberd: roost pubsub get of the same from the cache: "
               << seconds_since(start) << " s\n";
+
+    // Once writing pauses, roostd gives the WAL file back (core::WalTrim).
+    auto wal = f.daemon->database().string() + "-wal";
+    CHECK(poll_until(10s, [&] { return std::filesystem::file_size(wal) == 0; }));
 }
 
 TEST_CASE(

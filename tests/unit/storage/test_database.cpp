@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <filesystem>
 #include <functional>
 #include <string>
 
@@ -106,4 +108,31 @@ TEST_CASE("a batch commits its writes once; a write that fails inside it is undo
     CHECK(commits == 1);
     CHECK(db.sqlite().execAndGet("SELECT group_concat(x) FROM t").getString() == "1,2,3,4,6");
     CHECK(sqlite3_get_autocommit(db.sqlite().getHandle()) == 1);
+}
+
+TEST_CASE("the WAL is given back after a commit, not while a reader holds it") {
+    TempDir dir;
+    Database db(dir / "roost.db");
+    int commits = 0;
+    db.on_commit([&] { ++commits; });
+    db.exec("CREATE TABLE t (x INTEGER PRIMARY KEY)");
+    insert(db, 1);
+    CHECK(commits == 2);
+    auto wal = dir / "roost.db-wal";
+    REQUIRE(std::filesystem::file_size(wal) > 0);
+
+    Database reader(dir / "roost.db", Database::Mode::ReadOnly);
+    reader.exec("BEGIN");
+    CHECK(reader.sqlite().execAndGet("SELECT count(*) FROM t").getInt() == 1);
+    auto start = std::chrono::steady_clock::now();
+    CHECK_FALSE(db.truncate_wal());  // at once, not after the busy timeout
+    CHECK(std::chrono::steady_clock::now() - start < Database::kBusyTimeout / 10);
+    reader.exec("COMMIT");
+
+    CHECK(db.truncate_wal());
+    CHECK(std::filesystem::file_size(wal) == 0);
+    CHECK(db.sqlite().execAndGet("SELECT count(*) FROM t").getInt() == 1);
+    db.on_commit(nullptr);
+    insert(db, 2);
+    CHECK(commits == 2);
 }
