@@ -73,6 +73,21 @@ std::string atom_post(int n) {
            word(0) + "'/></entry>";
 }
 
+std::string large_atom_post(const std::string& id, std::size_t text_bytes) {
+    std::string text;
+    text.reserve(text_bytes + 32);
+    for (std::uint32_t n = 0; text.size() < text_bytes; ++n) {
+        text += kWords[(n * 2654435761u >> 7) % std::size(kWords)];
+        text += n % 12 == 11 ? ". " : " ";
+    }
+    return "<entry xmlns='http://www.w3.org/2005/Atom'><title type='text'>A long read</title>"
+           "<id>tag:localhost,2026:" +
+           id + "</id><content type='text'>" + text +
+           "</content><author><name>Alice</name><uri>xmpp:alice@localhost</uri></author>"
+           "<published>2026-12-03T12:00:00Z</published><updated>2026-12-03T12:00:00Z</updated>"
+           "</entry>";
+}
+
 pubsub::StoredItem parsed_post(const std::string& id, int n) {
     pubsub::StoredItem item;
     item.id = id;

@@ -31,6 +31,9 @@ void step(const std::string& what);
 
 // An Atom entry of about 500 bytes with a few searchable words, as a microblog post.
 std::string atom_post(int n);
+// An Atom entry whose text is `text_bytes` of words: an item as large as a long article
+// with its images inlined (issue 15, target 3).
+std::string large_atom_post(const std::string& id, std::size_t text_bytes);
 // atom_post(n) in an <item id='`id`'/> by alice, parsed by xep_0277 as the cache would.
 pubsub::StoredItem parsed_post(const std::string& id, int n);
 

@@ -99,6 +99,9 @@ void print_largest_objects(SQLite::Database& db) {
     }
 }
 
+// Longer than core::WalTrim::kIdle: roostd has given the WAL back by then.
+constexpr std::chrono::seconds kIdleAfterSync{3};
+
 // The database and its WAL as they lie on disk now.
 double bytes_on_disk(const std::filesystem::path& path) {
     double bytes = 0;
@@ -141,6 +144,7 @@ struct SyncRun {
     ProcessMemory memory;
     DatabaseSize database;
     double running_file_bytes = 0;  // database + WAL on disk after the sync, roostd running
+    double idle_file_bytes = 0;     // the same once roostd has been idle (core::WalTrim)
 };
 
 SyncRun sync_run(const test::XmppServer& server, const Setup& setup) {
@@ -177,6 +181,8 @@ SyncRun sync_run(const test::XmppServer& server, const Setup& setup) {
                 setup.items, run.sync_s, run.sync_s / run.wire_s, run.sync_cpu_s, run.wire_cpu_s,
                 run.memory.rss_mb, run.memory.hwm_mb);
     run.running_file_bytes = bytes_on_disk(daemon.database());
+    std::this_thread::sleep_for(kIdleAfterSync);
+    run.idle_file_bytes = bytes_on_disk(daemon.database());
     if (daemon.terminate() != 0) throw std::runtime_error("roostd did not stop cleanly");
     run.database = measure_database(daemon.database());
     return run;
@@ -239,6 +245,16 @@ bool in_cache(ipc::IpcClient& ipc, const json& target, const std::string& id) {
     }
 }
 
+// Syncs `node`, still empty, so that events keep it current; returns its IPC target.
+json sync_empty_node(ipc::IpcClient& ipc, const test::XmppServer& server, const std::string& node) {
+    wait_connected(ipc);
+    json target = node_params(server, node);
+    json synced = ipc.call("pubsub.cache.sync", target, 60s);
+    if (synced["sync_state"] != "completed")
+        throw std::runtime_error(node + " did not sync: " + synced.dump());
+    return target;
+}
+
 // A fresh node per run, synced (empty) and so subscribed and kept current by events.
 IngestRun ingest_run(const test::XmppServer& server, const Setup& setup, int run_index) {
     test::Publisher alice(server, "alice");
@@ -247,11 +263,7 @@ IngestRun ingest_run(const test::XmppServer& server, const Setup& setup, int run
     auto items = posts(setup.event_items);
     test::Daemon daemon(test::profile_toml(server, "bob"));
     ipc::IpcClient ipc(daemon.socket());
-    wait_connected(ipc);
-    json target = node_params(server, node);
-    json synced = ipc.call("pubsub.cache.sync", target, 60s);
-    if (synced["sync_state"] != "completed")
-        throw std::runtime_error("the events node did not sync: " + synced.dump());
+    json target = sync_empty_node(ipc, server, node);
 
     IngestRun run;
     StatusProbe probe(daemon.socket());
@@ -281,6 +293,47 @@ IngestRun ingest_run(const test::XmppServer& server, const Setup& setup, int run
                 "%zu status calls meanwhile, p99 %.1f ms, slowest %.1f ms\n",
                 setup.event_items, published_s, run.publish_rate, cached, cached_s, run.cached_rate,
                 status_times.size(), run.status_p99_ms, run.status_max_ms);
+    return run;
+}
+
+struct LargeRun {
+    double cached_s = 0;       // from the publish until the item is in the cache
+    double status_p99_ms = 0;  // `status` round trips meanwhile
+    double status_max_ms = 0;
+};
+
+constexpr std::size_t kLargeItemBytes = 9 * 1024 * 1024;
+
+// Issue 15, target 3: one 9 MiB item published into a cached node, with the cache's
+// size limit lifted, while a client calls `status` every 10 ms.
+LargeRun large_item_run(const test::XmppServer& server, int run_index) {
+    test::Publisher alice(server, "alice");
+    std::string node = "urn:xmpp:microblog:0:large-" + std::to_string(run_index);
+    alice.create_node(server.pubsub_service(), node, 10);
+    test::Daemon daemon(test::profile_toml(server, "bob") +
+                        "[plugins.pubsub_cache]\nmax_item_bytes = 0\n");
+    ipc::IpcClient ipc(daemon.socket());
+    json target = sync_empty_node(ipc, server, node);
+    std::vector<test::PublishItem> large = {{"large", large_atom_post("large", kLargeItemBytes)}};
+
+    LargeRun run;
+    StatusProbe probe(daemon.socket());
+    auto start = Clock::now();
+    alice.publish_all(server.pubsub_service(), node, large, 1, kPublishLimit);
+    auto deadline = Clock::now() + 120s;
+    while (!in_cache(ipc, target, "large")) {
+        if (Clock::now() > deadline)
+            throw std::runtime_error("the large item never reached the cache");
+        std::this_thread::sleep_for(20ms);
+    }
+    run.cached_s = seconds_since(start);
+    auto status_times = probe.stop();
+    run.status_p99_ms = percentile(status_times, 0.99);
+    run.status_max_ms = *std::max_element(status_times.begin(), status_times.end());
+    std::printf("  large item: %zu MiB cached %.3f s after its publish; %zu status calls "
+                "meanwhile, p99 %.1f ms, slowest %.1f ms\n",
+                kLargeItemBytes / (1024 * 1024), run.cached_s, status_times.size(),
+                run.status_p99_ms, run.status_max_ms);
     return run;
 }
 
@@ -330,7 +383,7 @@ int main(int argc, char** argv) try {
     auto server = start_server(setup);
     publish_node(*server, setup);
     std::vector<double> wire, sync, ratio, wire_cpu, sync_cpu, client_hwm, rss_before, rss, hwm,
-        bytes_per_item, xml_ratio, stored_ratio, running_per_item;
+        bytes_per_item, xml_ratio, stored_ratio, running_per_item, idle_per_item;
     for (int run = 0; run < setup.runs; ++run) {
         step("cold sync, run " + std::to_string(run + 1) + " of " + std::to_string(setup.runs));
         auto r = sync_run(*server, setup);
@@ -347,6 +400,7 @@ int main(int argc, char** argv) try {
         xml_ratio.push_back(r.database.file_bytes / r.database.xml_bytes);
         stored_ratio.push_back(r.database.file_bytes / r.database.stored_bytes);
         running_per_item.push_back(r.running_file_bytes / r.database.items);
+        idle_per_item.push_back(r.idle_file_bytes / r.database.items);
         if (run == 0)
             std::printf("  database: %.0f bytes for %.0f items; raw XML %.0f bytes, stored "
                         "(XML + JSON + text) %.0f bytes\n",
@@ -361,6 +415,17 @@ int main(int argc, char** argv) try {
         cached_rates.push_back(r.cached_rate);
         status_p99s.push_back(r.status_p99_ms);
         status_maxes.push_back(r.status_max_ms);
+    }
+
+    // Prosody only: an ejabberd node takes payloads of at most 250,000 bytes by default
+    // (pubsub#max_payload_size); test::ProsodyServer allows stanzas of 16 MiB.
+    std::vector<double> large_cached, large_p99s, large_maxes;
+    for (int run = 0; name == "prosody" && run < setup.runs; ++run) {
+        step("large item, run " + std::to_string(run + 1) + " of " + std::to_string(setup.runs));
+        auto r = large_item_run(*server, run);
+        large_cached.push_back(r.cached_s * 1000);
+        large_p99s.push_back(r.status_p99_ms);
+        large_maxes.push_back(r.status_max_ms);
     }
 
     step("medians of " + std::to_string(setup.runs) + " runs");
@@ -378,10 +443,16 @@ int main(int argc, char** argv) try {
     result(name + ".db_over_xml", median(xml_ratio), "x");
     result(name + ".db_over_stored", median(stored_ratio), "x");
     result(name + ".db_running_bytes_per_item", median(running_per_item), "B");
+    result(name + ".db_idle_bytes_per_item", median(idle_per_item), "B");
     result(name + ".events_publish_rate", median(publish_rates), "items/s");
     result(name + ".events_cached_rate", median(cached_rates), "items/s");
     result(name + ".events_status_p99_ms", median(status_p99s), "ms");
     result(name + ".events_status_max_ms", median(status_maxes), "ms");
+    if (!large_cached.empty()) {
+        result(name + ".large_cached_ms", median(large_cached), "ms");
+        result(name + ".large_status_p99_ms", median(large_p99s), "ms");
+        result(name + ".large_status_max_ms", median(large_maxes), "ms");
+    }
     return 0;
 } catch (const std::exception& e) {
     std::fprintf(stderr, "sync_bench: %s\n", e.what());
