@@ -247,7 +247,12 @@ def main():
                "(`bench/ProsodyNodeFile`), then served by it as published ones. Event ingest: "
                "per run a fresh node, synced empty by a fresh roostd, then another account "
                "publishes into it (Prosody 100 items, ejabberd 2,000, 100 in flight); timed "
-               "until the last item is in the cache and the cache holds them all.\n")
+               "until the last item is in the cache and the cache holds them all. Large item "
+               "(Prosody only; an ejabberd node takes 250,000-byte payloads by default): per "
+               "run a fresh node synced empty by a fresh roostd with `max_item_bytes = 0`, "
+               "then one 9 MiB Atom entry (a 15-word vocabulary) published into it; timed "
+               "until it is in the cache. Both floods are watched by a client calling "
+               "`status` every 10 ms.\n")
     out.append("| | Prosody | ejabberd |\n| --- | --- | --- |")
     rows = [
         ("publishing 10,000 items (setup, 100 in flight)", "publish_setup_rate", " items/s"),
