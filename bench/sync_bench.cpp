@@ -188,11 +188,17 @@ SyncRun sync_run(const test::XmppServer& server, const Setup& setup) {
     return run;
 }
 
+// `status` round trips while the daemon took a flood.
+struct StatusFigures {
+    std::size_t calls = 0;
+    double p99_ms = 0;
+    double max_ms = 0;
+};
+
 struct IngestRun {
-    double publish_rate = 0;   // items/s the server acknowledged
-    double cached_rate = 0;    // items/s until the last one was in the cache
-    double status_p99_ms = 0;  // `status` round trips while the events came in
-    double status_max_ms = 0;
+    double publish_rate = 0;  // items/s the server acknowledged
+    double cached_rate = 0;   // items/s until the last one was in the cache
+    StatusFigures status;     // while the events came in
 };
 
 // `status` round trips from a client of its own, one every kStatusEvery, until stopped:
@@ -203,18 +209,24 @@ public:
 
     explicit StatusProbe(const std::filesystem::path& socket)
         : client_(socket), thread_([this] { run(); }) {}
-    ~StatusProbe() { stop(); }
 
-    // Stops the probe and returns its round trips in ms; rethrows a failed call's error.
-    std::vector<double> stop() {
-        stopping_ = true;
-        if (thread_.joinable()) thread_.join();
+    ~StatusProbe() { halt(); }
+
+    // Stops the probe and sums up its round trips; rethrows a failed call's error.
+    StatusFigures stop() {
+        halt();
         if (failure_) std::rethrow_exception(failure_);
         if (times_.empty()) throw std::runtime_error("no status call ended during the flood");
-        return times_;
+        return {times_.size(), percentile(times_, 0.99),
+                *std::max_element(times_.begin(), times_.end())};
     }
 
 private:
+    void halt() {
+        stopping_ = true;
+        if (thread_.joinable()) thread_.join();
+    }
+
     void run() {
         try {
             while (!stopping_) {
@@ -245,6 +257,16 @@ bool in_cache(ipc::IpcClient& ipc, const json& target, const std::string& id) {
     }
 }
 
+// Waits until the cache holds item `id`, asking every `poll`.
+void wait_until_cached(ipc::IpcClient& ipc, const json& target, const std::string& id,
+                       std::chrono::milliseconds poll) {
+    auto deadline = Clock::now() + 120s;
+    while (!in_cache(ipc, target, id)) {
+        if (Clock::now() > deadline) throw std::runtime_error(id + " never reached the cache");
+        std::this_thread::sleep_for(poll);
+    }
+}
+
 // Syncs `node`, still empty, so that events keep it current; returns its IPC target.
 json sync_empty_node(ipc::IpcClient& ipc, const test::XmppServer& server, const std::string& node) {
     wait_connected(ipc);
@@ -270,17 +292,9 @@ IngestRun ingest_run(const test::XmppServer& server, const Setup& setup, int run
     auto start = Clock::now();
     alice.publish_all(server.pubsub_service(), node, items, kPublishWindow, kPublishLimit);
     double published_s = seconds_since(start);
-    std::string last = item_id(setup.event_items - 1);
-    auto deadline = Clock::now() + 120s;
-    while (!in_cache(ipc, target, last)) {
-        if (Clock::now() > deadline)
-            throw std::runtime_error("the last event never reached the cache");
-        std::this_thread::sleep_for(1ms);
-    }
+    wait_until_cached(ipc, target, item_id(setup.event_items - 1), 1ms);
     double cached_s = seconds_since(start);
-    auto status_times = probe.stop();
-    run.status_p99_ms = percentile(status_times, 0.99);
-    run.status_max_ms = *std::max_element(status_times.begin(), status_times.end());
+    run.status = probe.stop();
     json count = target;
     count["max"] = 1;
     auto cached = ipc.call("pubsub.cache.get", count)["rsm"].value("count", -1);
@@ -292,14 +306,13 @@ IngestRun ingest_run(const test::XmppServer& server, const Setup& setup, int run
     std::printf("  events: %d published in %.3f s (%.0f/s), all %d cached after %.3f s (%.0f/s); "
                 "%zu status calls meanwhile, p99 %.1f ms, slowest %.1f ms\n",
                 setup.event_items, published_s, run.publish_rate, cached, cached_s, run.cached_rate,
-                status_times.size(), run.status_p99_ms, run.status_max_ms);
+                run.status.calls, run.status.p99_ms, run.status.max_ms);
     return run;
 }
 
 struct LargeRun {
-    double cached_s = 0;       // from the publish until the item is in the cache
-    double status_p99_ms = 0;  // `status` round trips meanwhile
-    double status_max_ms = 0;
+    double cached_s = 0;   // from the publish until the item is in the cache
+    StatusFigures status;  // meanwhile
 };
 
 constexpr std::size_t kLargeItemBytes = 9 * 1024 * 1024;
@@ -320,20 +333,13 @@ LargeRun large_item_run(const test::XmppServer& server, int run_index) {
     StatusProbe probe(daemon.socket());
     auto start = Clock::now();
     alice.publish_all(server.pubsub_service(), node, large, 1, kPublishLimit);
-    auto deadline = Clock::now() + 120s;
-    while (!in_cache(ipc, target, "large")) {
-        if (Clock::now() > deadline)
-            throw std::runtime_error("the large item never reached the cache");
-        std::this_thread::sleep_for(20ms);
-    }
+    wait_until_cached(ipc, target, "large", 20ms);  // the poll that finds it reads 9 MiB
     run.cached_s = seconds_since(start);
-    auto status_times = probe.stop();
-    run.status_p99_ms = percentile(status_times, 0.99);
-    run.status_max_ms = *std::max_element(status_times.begin(), status_times.end());
+    run.status = probe.stop();
     std::printf("  large item: %zu MiB cached %.3f s after its publish; %zu status calls "
                 "meanwhile, p99 %.1f ms, slowest %.1f ms\n",
-                kLargeItemBytes / (1024 * 1024), run.cached_s, status_times.size(),
-                run.status_p99_ms, run.status_max_ms);
+                kLargeItemBytes / (1024 * 1024), run.cached_s, run.status.calls, run.status.p99_ms,
+                run.status.max_ms);
     return run;
 }
 
@@ -413,8 +419,8 @@ int main(int argc, char** argv) try {
         auto r = ingest_run(*server, setup, run);
         publish_rates.push_back(r.publish_rate);
         cached_rates.push_back(r.cached_rate);
-        status_p99s.push_back(r.status_p99_ms);
-        status_maxes.push_back(r.status_max_ms);
+        status_p99s.push_back(r.status.p99_ms);
+        status_maxes.push_back(r.status.max_ms);
     }
 
     // Prosody only: an ejabberd node takes payloads of at most 250,000 bytes by default
@@ -424,8 +430,8 @@ int main(int argc, char** argv) try {
         step("large item, run " + std::to_string(run + 1) + " of " + std::to_string(setup.runs));
         auto r = large_item_run(*server, run);
         large_cached.push_back(r.cached_s * 1000);
-        large_p99s.push_back(r.status_p99_ms);
-        large_maxes.push_back(r.status_max_ms);
+        large_p99s.push_back(r.status.p99_ms);
+        large_maxes.push_back(r.status.max_ms);
     }
 
     step("medians of " + std::to_string(setup.runs) + " runs");
