@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "src/storage/Database.hpp"
+#include "tests/support/CommitCount.hpp"
 #include "tests/support/TempDir.hpp"
 
 #include <sqlite3.h>
@@ -8,11 +9,11 @@
 
 #include <chrono>
 #include <filesystem>
-#include <functional>
 #include <string>
 
 using roost::storage::Database;
 using roost::storage::DatabaseError;
+using roost::test::CommitCount;
 using roost::test::TempDir;
 
 TEST_CASE("a new database file is created in WAL mode with foreign keys on, its WAL kept small") {
@@ -55,20 +56,6 @@ TEST_CASE("a transaction that is not committed rolls back") {
 
 namespace {
 
-int commits_of(Database& db, std::function<void()> writes) {
-    int commits = 0;
-    sqlite3_commit_hook(
-        db.sqlite().getHandle(),
-        [](void* count) {
-            ++*static_cast<int*>(count);
-            return 0;
-        },
-        &commits);
-    writes();
-    sqlite3_commit_hook(db.sqlite().getHandle(), nullptr, nullptr);
-    return commits;
-}
-
 void insert(Database& db, int x) {
     auto transaction = db.transaction();
     db.exec("INSERT INTO t VALUES (" + std::to_string(x) + ")");
@@ -81,12 +68,15 @@ TEST_CASE("a batch commits its writes once; a write that fails inside it is undo
     TempDir dir;
     Database db(dir / "roost.db");
     db.exec("CREATE TABLE t (x INTEGER PRIMARY KEY)");
-    CHECK(commits_of(db, [&] {
-              insert(db, 1);
-              insert(db, 2);
-          }) == 2);
+    {
+        CommitCount count(db);
+        insert(db, 1);
+        insert(db, 2);
+        CHECK(count.commits() == 2);
+    }
 
-    int commits = commits_of(db, [&] {
+    CommitCount count(db);
+    {
         db.begin_batch();
         insert(db, 3);
         db.begin_batch();  // nested: still the one transaction
@@ -104,8 +94,8 @@ TEST_CASE("a batch commits its writes once; a write that fails inside it is undo
         CHECK(other.sqlite().execAndGet("SELECT count(*) FROM t").getInt() == 2);
         db.end_batch();
         CHECK(other.sqlite().execAndGet("SELECT count(*) FROM t").getInt() == 5);
-    });
-    CHECK(commits == 1);
+    }
+    CHECK(count.commits() == 1);
     CHECK(db.sqlite().execAndGet("SELECT group_concat(x) FROM t").getString() == "1,2,3,4,6");
     CHECK(sqlite3_get_autocommit(db.sqlite().getHandle()) == 1);
 }

@@ -3,10 +3,9 @@
 // reads answered from the cache or by one fetch, errors per condition, retries with
 // backoff, and what a reconnect syncs again.
 #include "tests/support/CacheBackend.hpp"
+#include "tests/support/CommitCount.hpp"
 #include "tests/support/PubsubStanzas.hpp"
 #include "tests/support/RunUntil.hpp"
-
-#include <sqlite3.h>
 
 #include <doctest/doctest.h>
 
@@ -262,20 +261,16 @@ TEST_CASE("the events of one turn are stored with one commit and as they are one
         cache.sync(kNotes);
         complete_sync(cache, kNotes, {"e-1", "e-2", "e-3"});
         Outcome outcome;
-        sqlite3_commit_hook(
-            cache.backend.database.sqlite().getHandle(),
-            [](void* commits) {
-                ++*static_cast<int*>(commits);
-                return 0;
-            },
-            &outcome.commits);
         auto changes_before = cache.changes.size();
-        for (const auto& event : events) {
-            cache.inject(event);
-            if (!one_turn) cache.settle();
+        {
+            CommitCount count(cache.backend.database);
+            for (const auto& event : events) {
+                cache.inject(event);
+                if (!one_turn) cache.settle();
+            }
+            cache.settle();
+            outcome.commits = count.commits();
         }
-        cache.settle();
-        sqlite3_commit_hook(cache.backend.database.sqlite().getHandle(), nullptr, nullptr);
         outcome.changes = cache.changes.size() - changes_before;
         auto read = cache.read(kNotes);
         REQUIRE(*read);
