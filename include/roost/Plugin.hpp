@@ -14,7 +14,8 @@ class Host;
 // (Host::stream_store(), item times, merged reads, on_items_changed). 5: a sync's changes
 // told (CachedItemsChange::new_node, UpsertResult::changed ids). 6: declared fields
 // (Analyser::indexed_fields, PubsubStore::index_fields). 7: PubsubStore's write batches.
-inline constexpr int kSdkAbiVersion = 7;
+// 8: XmppClient::resumed().
+inline constexpr int kSdkAbiVersion = 8;
 
 // One instance per daemon. Every method runs on the reactor thread.
 class Plugin {

@@ -61,6 +61,12 @@ public:
     virtual const std::string& profile() const = 0;
     virtual const std::string& bare_jid() const = 0;
     virtual bool connected() const = 0;
+    // Whether this connection resumed the session that dropped (XEP-0198 stream
+    // management): the server kept it through the outage and delivered what it held,
+    // so no message, event or roster push was missed and nothing needs fetching again.
+    // False for a new session: after an outage longer than the server keeps a session,
+    // a server restart, or a daemon start.
+    virtual bool resumed() const = 0;
 
     // Sends <iq type=.. to=.. id=..>payload</iq> (to "" = our own account/server)
     // and calls `callback` exactly once: result, server error, timeout or lost

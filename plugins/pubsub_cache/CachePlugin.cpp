@@ -79,7 +79,7 @@ void CachePlugin::start(Host& host) {
         kGetItemsPriority));
     add_event_handlers();
     connection_handler_ = host.xmpp().on_connection([this](XmppClient& client, bool connected) {
-        if (connected) on_connected(client.profile());
+        if (connected) on_connected(client);
     });
     register_cache_methods(*this);
 }
@@ -285,14 +285,16 @@ void CachePlugin::forget_syncs(const std::string& profile) {
     }
 }
 
-// What may be stale after time offline: subscribed synced nodes (events were missed),
-// syncs the daemon stopped in the middle of, and syncs that failed.
-void CachePlugin::on_connected(const std::string& profile) {
+// What may be stale after time offline: subscribed synced nodes (events were missed,
+// unless the session resumed: the server delivered them), syncs the daemon stopped in
+// the middle of, and syncs that failed (those the outage broke among them).
+void CachePlugin::on_connected(const XmppClient& client) {
     pubsub::NodeFilter filter;
-    filter.profile = profile;
+    filter.profile = client.profile();
     for (const auto& node : store().list_nodes(filter)) {
         if (!node.sync_state) continue;
-        if (pubsub::held_by_sync(node.sync_state) && !node.subscribed) continue;
+        bool missed_events = node.subscribed && !client.resumed();
+        if (pubsub::held_by_sync(node.sync_state) && !missed_events) continue;
         sync(node.key, node.analyser.empty());
     }
 }

@@ -90,7 +90,7 @@ private:
     void read_max_items(const pubsub::NodeKey& key);
     // How many items the node may keep: its max_items and our own cap; 0 for no limit.
     int items_to_keep(const pubsub::NodeKey& key);
-    void on_connected(const std::string& profile);
+    void on_connected(const XmppClient& client);
     // Runs `apply` now (in this turn's batch), after the node's running sync, or not at
     // all for a node the cache does not hold.
     void on_event(const pubsub::NodeKey& key, std::function<void()> apply);

@@ -26,7 +26,9 @@ void RosterPlugin::start(Host& host) {
     host_ = &host;
     Xmpp& xmpp = host.xmpp();
     xmpp.on_connection([this](XmppClient& client, bool up) {
-        if (up) fetch(client);
+        if (!up) return;
+        if (!client.resumed()) fetched_.erase(client.profile());
+        if (!fetched_.contains(client.profile())) fetch(client);
     });
     xmpp.on_iq_request(kRosterNamespace,
                        [this](XmppClient& client, pugi::xml_node iq) { handle_push(client, iq); });
@@ -79,6 +81,7 @@ void RosterPlugin::fetch(XmppClient& client) {
                                              answer.error->message());
                            return;
                        }
+                       fetched_.insert(profile);
                        apply_fetched(profile, answer.iq());
                    });
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // RosterPlugin: each profile's roster (RFC 6121) kept in the database: fetched at every
-// connect (only what changed, where the server versions rosters: XEP-0237), pushes
+// new session (only what changed, where the server versions rosters: XEP-0237), pushes
 // applied, presence subscription requests kept until answered. Other plugins read it
 // through roster::RosterApi; frontends through roster.* methods (doc/roster.md).
 #pragma once
@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace roost::roster {
@@ -53,6 +54,9 @@ private:
     Host* host_ = nullptr;
     std::map<RosterHandlerId, ChangeHandler> handlers_;
     RosterHandlerId next_handler_ = 1;
+    // Profiles whose roster this session fetched: a resumed session (XEP-0198) missed no
+    // push, and fetches again only if its fetch had not got through.
+    std::set<std::string> fetched_;
 };
 
 }  // namespace roost::roster

@@ -49,7 +49,8 @@ ContactBlogs::ContactBlogs(Host& host, pubsub::PubsubApi& pubsub, pubsub::CacheS
                                        return TriggerDecision::Continue;
                                    });
     connection_handler_ = host.xmpp().on_connection([this](XmppClient& client, bool connected) {
-        if (connected) on_connected(client.profile());
+        // A resumed session missed no roster push and no event.
+        if (connected && !client.resumed()) on_connected(client.profile());
     });
     if (roster_ != nullptr)
         roster_handler_ = roster_->on_change(

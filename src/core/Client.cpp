@@ -46,8 +46,13 @@ Client::Client(xmpp::XmppContext& context, const ProfileConfig& profile, std::st
       connection_(context, settings_for(profile, std::move(password))) {
     connection_.on_state([this, on_state = std::move(on_state)](xmpp::ConnectionState state,
                                                                 const std::string& reason) {
-        // Presence with caps: the server learns our +notify features and pushes PEP.
-        if (state == xmpp::ConnectionState::Connected) announce();
+        // Presence with caps: the server learns our +notify features and pushes PEP. A
+        // resumed session still has the presence we sent (it is sent again only if the
+        // features changed while away: the server would push PEP items again).
+        if (state == xmpp::ConnectionState::Connected) {
+            if (!connection_.resumed()) announced_.clear();
+            announce();
+        }
         on_state(*this, state, reason);
     });
     connection_.on_stanza([this](auto stanza) { handle_stanza(std::move(stanza)); });
@@ -59,7 +64,11 @@ void Client::send_iq(std::string_view type, std::string_view to, std::string_vie
 }
 
 void Client::announce() {
-    if (connected()) send(xmpp::caps_presence(kIdentity, all_features()));
+    if (!connected()) return;
+    std::string presence = xmpp::caps_presence(kIdentity, all_features());
+    if (presence == announced_) return;
+    send(presence);
+    announced_ = std::move(presence);
 }
 
 void Client::handle_stanza(std::shared_ptr<const pugi::xml_document> stanza) {

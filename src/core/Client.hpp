@@ -31,6 +31,7 @@ public:
     bool connected() const override {
         return connection_.state() == xmpp::ConnectionState::Connected;
     }
+    bool resumed() const override { return connection_.resumed(); }
     void send_iq(std::string_view type, std::string_view to, std::string_view payload,
                  std::string request, IqCallback callback,
                  std::chrono::milliseconds timeout = kDefaultIqTimeout) override;
@@ -41,7 +42,8 @@ public:
 
     xmpp::Connection& connection() { return connection_; }
     // Sends our presence with caps (XEP-0115) when connected: at login, and again
-    // whenever the features change, so the server's PEP learns the new +notify.
+    // whenever the features change, so the server's PEP learns the new +notify. The
+    // session's last presence is not sent twice.
     void announce();
 
 private:
@@ -52,6 +54,7 @@ private:
     std::string profile_;
     const std::set<std::string>& features_;
     StanzaSink on_stanza_;
+    std::string announced_;  // the presence this session last sent
     xmpp::Connection connection_;
 };
 

@@ -184,8 +184,9 @@ void Clients::dispatch_state(Client& client, xmpp::ConnectionState state,
     if (state == xmpp::ConnectionState::Connecting) return;
     bool up = state == xmpp::ConnectionState::Connected;
     if (up)
-        spdlog::info("profile {}: connected as {}", client.profile(),
-                     client.connection().bound_jid());
+        spdlog::info("profile {}: connected as {}{}", client.profile(),
+                     client.connection().bound_jid(),
+                     client.resumed() ? " (session resumed: nothing was missed)" : "");
     else
         spdlog::info("profile {}: disconnected: {}", client.profile(), reason);
     auto handlers = connection_handlers_;

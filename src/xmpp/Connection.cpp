@@ -188,6 +188,9 @@ void Connection::run_once() {
 void Connection::start_attempt() {
     retry_timer_.reset();
     problems_at_start_ = log_.problem_count();
+    resumes_at_start_ = log_.resume_count();
+    fresh_state_at_start_ = !resumable_ && xmpp_conn_is_disconnected(conn_);
+    if (fresh_state_at_start_) discard_sm_state();
     certificate_refusal_.clear();
     pinned_ = false;
     set_state(ConnectionState::Connecting, "");
@@ -198,11 +201,15 @@ void Connection::start_attempt() {
         handle_down("cannot start connecting to " + (settings_.host ? *settings_.host : bare_jid_));
 }
 
+void Connection::discard_sm_state() { xmpp_free_sm_state(xmpp_conn_get_sm_state(conn_)); }
+
 void Connection::handle_up() {
     backoff_.reset();
     problems_at_start_ = log_.problem_count();
     last_error_.clear();
     security_ = current_security();
+    resumed_ = log_.resume_count() > resumes_at_start_;
+    sound_state_ = resumed_ ? sound_state_ : fresh_state_at_start_;
     set_state(ConnectionState::Connected, "");
 }
 
@@ -213,6 +220,10 @@ void Connection::handle_down(std::string reason) {
     if (!wanted_) reason = "disconnected on request";
     last_error_ = wanted_ ? reason : "";
     security_ = {};
+    resumed_ = false;
+    // libstrophe 0.12 forgets the session's id after an attempt that fails: only the
+    // first attempt after a drop can resume.
+    resumable_ = wanted_ && state_ == ConnectionState::Connected && sound_state_;
     iqs_.fail_all(reason);
     set_state(ConnectionState::Disconnected, reason);
     if (!wanted_) return;

@@ -72,6 +72,10 @@ public:
     const StreamSecurity& security() const { return security_; }
     const std::string& bare_jid() const { return bare_jid_; }
     std::string bound_jid() const;  // full JID once connected
+    // Whether the current stream resumed the session that dropped (XEP-0198): the server
+    // kept it through the outage and delivers what it held, so nothing received was lost.
+    // False for a new session (and after disconnect(), whose session ends).
+    bool resumed() const { return resumed_; }
 
     // Called on every state change (reason: why it went down, or empty).
     void on_state(StateHandler handler) { state_handler_ = std::move(handler); }
@@ -106,6 +110,8 @@ private:
     static constexpr std::chrono::milliseconds kTurnBudget{10};
 
     void start_attempt();
+    // Frees libstrophe's stream management state (a new one is made at connect).
+    void discard_sm_state();
     void handle_up();
     void handle_down(std::string reason);
     // libstrophe's certificate-failure handler: 1 to go on (a pinned certificate).
@@ -139,6 +145,18 @@ private:
     short socket_events_ = 0;
     bool tcp_connecting_ = false;
     std::uint64_t problems_at_start_ = 0;  // log_.problem_count() when the attempt began
+    std::uint64_t resumes_at_start_ = 0;   // log_.resume_count() when the attempt began
+    bool resumed_ = false;
+    // Stream management state (XEP-0198) that libstrophe 0.12 keeps in the connection.
+    // It numbers the stanzas it keeps for a resumption on from the last session's count
+    // and keeps that session's unacknowledged ones (both fixed in 0.13): a new session
+    // bound on a used state would, once resumed, send all of them again (old requests,
+    // publishes). So a session may resume only if it began on a fresh state (or resumed
+    // such a one), and every other attempt starts from a fresh state.
+    bool fresh_state_at_start_ = false;  // this attempt discarded the last session's state
+    bool sound_state_ = false;           // the current session's state counts as the server's
+    bool resumable_ = false;             // the session that dropped may be resumed
+
     std::optional<reactor::TimerId> retry_timer_;
     StateHandler state_handler_;
     StanzaHandler stanza_handler_;

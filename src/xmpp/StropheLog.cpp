@@ -19,6 +19,8 @@ constexpr std::string_view kConnectFailed = "connection failed, error ";
 constexpr std::string_view kTlsFailed = "Couldn't start TLS!";
 constexpr std::string_view kSaslPrefix = "SASL ";
 constexpr std::string_view kSaslSucceeded = " auth successful";
+// A stream that continued the session that dropped (XEP-0198 <resumed/>).
+constexpr std::string_view kSessionResumed = "Session resumed successfully.";
 // And at error level, a server that offers no STARTTLS to a connection that requires TLS.
 constexpr std::string_view kNoStarttls = "TLS is not supported, but set as mandatory";
 
@@ -26,7 +28,7 @@ constexpr std::string_view kNoStarttls = "TLS is not supported, but set as manda
 
 // libstrophe logs every byte sent and received at debug level, SASL exchanges (and so
 // passwords) included: only its warnings and errors reach our logs, and of its debug
-// lines only those two are read.
+// lines only those above are read.
 struct StropheLogHandler {
     static void handle(void* self, xmpp_log_level_t level, const char* area, const char* message) {
         auto* log = static_cast<StropheLog*>(self);
@@ -40,6 +42,8 @@ struct StropheLogHandler {
             } else if (text.starts_with(kSaslPrefix) && text.ends_with(kSaslSucceeded)) {
                 log->sasl_mechanism_ = text.substr(
                     kSaslPrefix.size(), text.size() - kSaslPrefix.size() - kSaslSucceeded.size());
+            } else if (text == kSessionResumed) {
+                ++log->resume_count_;
             }
         } else if (level == XMPP_LEVEL_WARN) {
             spdlog::warn("{}: libstrophe {}: {}", log->account_, area, message);

@@ -30,6 +30,10 @@ public:
     // "SCRAM-SHA-1": the mechanism of the last successful SASL login.
     const std::string& sasl_mechanism() const { return sasl_mechanism_; }
 
+    // How many times a stream resumed its dropped session (XEP-0198), told only in the
+    // log: an attempt compares it with the count when it began.
+    std::uint64_t resume_count() const { return resume_count_; }
+
 private:
     friend struct StropheLogHandler;
 
@@ -38,6 +42,7 @@ private:
     std::string last_problem_;
     std::uint64_t problem_count_ = 0;
     std::string sasl_mechanism_;
+    std::uint64_t resume_count_ = 0;
 };
 
 }  // namespace roost::xmpp

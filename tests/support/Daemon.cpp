@@ -23,12 +23,11 @@ Programs Programs::installed_in(const std::filesystem::path& bindir) {
     return {bindir / "roostd", bindir / "roost"};
 }
 
-std::string profile_toml(const XmppServer& server, const std::string& user) {
+std::string profile_toml(const XmppServer& server, const std::string& user, int port) {
     const auto& account = server.account(user);
     return "[profiles." + user + "]\njid = \"" + account.jid + "\"\npassword = \"" +
-           account.password +
-           "\"\nhost = \"127.0.0.1\"\nport = " + std::to_string(server.client_port()) +
-           "\nallow_plaintext = true\n";
+           account.password + "\"\nhost = \"127.0.0.1\"\nport = " +
+           std::to_string(port != 0 ? port : server.client_port()) + "\nallow_plaintext = true\n";
 }
 
 Daemon::Daemon(const std::string& config, Programs programs) : programs_(std::move(programs)) {

@@ -17,8 +17,9 @@
 
 namespace roost::test {
 
-// A [profiles.<user>] table for `user`'s account on `server` (loopback, plaintext).
-std::string profile_toml(const XmppServer& server, const std::string& user);
+// A [profiles.<user>] table for `user`'s account on `server` (loopback, plaintext),
+// reached at `port` (a relay's) when not 0.
+std::string profile_toml(const XmppServer& server, const std::string& user, int port = 0);
 
 // The roostd and roost a Daemon runs: the build tree's, or an installed pair.
 struct Programs {

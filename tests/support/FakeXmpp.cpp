@@ -107,8 +107,17 @@ FakeClient& FakeXmpp::connect(const std::string& profile, const std::string& bar
     auto& client = clients_[profile];
     if (!client) client = std::make_unique<FakeClient>(reactor_, profile, bare_jid);
     client->connected_ = true;
+    client->resumed_ = false;
     tell_handlers(*client, true);
     return *client;
+}
+
+FakeClient& FakeXmpp::resume(const std::string& profile) {
+    FakeClient& client = account(profile);
+    client.connected_ = true;
+    client.resumed_ = true;
+    tell_handlers(client, true);
+    return client;
 }
 
 void FakeXmpp::disconnect(const std::string& profile, const std::string& reason) {

@@ -42,6 +42,7 @@ public:
     const std::string& profile() const override { return profile_; }
     const std::string& bare_jid() const override { return bare_jid_; }
     bool connected() const override { return connected_; }
+    bool resumed() const override { return resumed_; }
     void send_iq(std::string_view type, std::string_view to, std::string_view payload,
                  std::string request, IqCallback callback,
                  std::chrono::milliseconds timeout) override;
@@ -75,6 +76,7 @@ private:
     std::string profile_;
     std::string bare_jid_;
     bool connected_ = false;
+    bool resumed_ = false;
     xmpp::IqTracker tracker_;
     std::deque<SentIq> waiting_;
     std::vector<std::string> sent_;
@@ -87,6 +89,9 @@ public:
 
     // Connects the profile's account (made on first use) and tells the handlers.
     FakeClient& connect(const std::string& profile, const std::string& bare_jid);
+    // Reconnects a disconnected account as a resumed session (XEP-0198): the handlers
+    // hear it come back with resumed() true.
+    FakeClient& resume(const std::string& profile);
     // As a lost connection: its waiting requests fail, then the handlers hear it.
     void disconnect(const std::string& profile, const std::string& reason = "connection lost");
     // Disconnects every connected account, as the daemon does before it stops plugins.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // RecordingRelay: one poll() loop over the listening socket, a wake-up pipe and both sockets
-// of every relayed connection. Writes block (loopback, test-sized traffic).
+// of every relayed connection. Writes block (loopback, test-sized traffic). A cut closes
+// sockets with a zero linger time: the kernel sends a reset, as a broken line ends.
 #include "tests/support/RecordingRelay.hpp"
 
 #include "tests/support/Loopback.hpp"
@@ -28,6 +29,21 @@ int connect_to(int port) {
         return fd;
     if (fd >= 0) ::close(fd);
     return -1;
+}
+
+constexpr char kStop = 's';
+constexpr char kCut = 'c';
+constexpr char kRestore = 'r';
+
+void reset(int fd) {
+    linger now{.l_onoff = 1, .l_linger = 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &now, sizeof now);
+    ::close(fd);
+}
+
+void wake(int fd, char why) {
+    while (::write(fd, &why, 1) < 0 && errno == EINTR) {
+    }
 }
 
 bool send_all(int fd, const char* data, std::size_t size) {
@@ -69,9 +85,7 @@ RecordingRelay::RecordingRelay(int target_port) : target_port_(target_port) {
 }
 
 RecordingRelay::~RecordingRelay() {
-    char stop = 0;
-    while (::write(wake_[1], &stop, 1) < 0 && errno == EINTR) {
-    }
+    wake(wake_[1], kStop);
     thread_.join();
     ::close(listen_fd_);
     ::close(wake_[0]);
@@ -83,9 +97,27 @@ std::string RecordingRelay::client_bytes() const {
     return client_bytes_;
 }
 
+std::size_t RecordingRelay::server_byte_count() const {
+    std::lock_guard lock(mutex_);
+    return server_byte_count_;
+}
+
 int RecordingRelay::connections() const {
     std::lock_guard lock(mutex_);
     return connections_;
+}
+
+void RecordingRelay::cut() {
+    std::unique_lock lock(mutex_);
+    cut_asked_ = true;
+    wake(wake_[1], kCut);
+    cut_done_.wait(lock, [this] { return !cut_asked_; });
+}
+
+void RecordingRelay::restore() {
+    std::lock_guard lock(mutex_);
+    holding_ = false;
+    wake(wake_[1], kRestore);
 }
 
 void RecordingRelay::serve() {
@@ -93,7 +125,9 @@ void RecordingRelay::serve() {
     std::vector<char> buffer(64 * 1024);
     for (;;) {
         // [0] the wake-up pipe, [1] the listening socket, then each open direction's source.
-        std::vector<pollfd> fds = {{wake_[0], POLLIN, 0}, {listen_fd_, POLLIN, 0}};
+        short accepting = 0;
+        if (std::lock_guard lock(mutex_); !holding_) accepting = POLLIN;
+        std::vector<pollfd> fds = {{wake_[0], POLLIN, 0}, {listen_fd_, accepting, 0}};
         auto watch = [&](int fd) {
             fds.push_back({fd, POLLIN, 0});
             return static_cast<int>(fds.size() - 1);
@@ -106,11 +140,26 @@ void RecordingRelay::serve() {
             if (errno == EINTR) continue;
             break;
         }
-        if (fds[0].revents) break;
+        if (fds[0].revents) {
+            char why = kStop;
+            if (::read(wake_[0], &why, 1) < 0 && errno == EINTR) continue;
+            if (why == kRestore) continue;
+            if (why != kCut) break;
+            for (const auto& c : connections) {
+                reset(c.client);
+                reset(c.server);
+            }
+            connections.clear();
+            std::lock_guard lock(mutex_);
+            holding_ = true;
+            cut_asked_ = false;
+            cut_done_.notify_all();
+            continue;
+        }
         for (auto& c : connections) {
             // Reads what a source has and passes it on. At the source's end (or an error) the
             // destination hears the end too; a failed write ends the whole connection.
-            auto relay = [&](int slot, int from, int to, bool& open, bool record) {
+            auto relay = [&](int slot, int from, int to, bool& open, bool from_client) {
                 if (slot < 0 || !open || !(fds[slot].revents & (POLLIN | POLLHUP | POLLERR)))
                     return;
                 ssize_t n = ::recv(from, buffer.data(), buffer.size(), 0);
@@ -120,9 +169,12 @@ void RecordingRelay::serve() {
                     open = false;
                     return;
                 }
-                if (record) {
+                {
                     std::lock_guard lock(mutex_);
-                    client_bytes_.append(buffer.data(), static_cast<std::size_t>(n));
+                    if (from_client)
+                        client_bytes_.append(buffer.data(), static_cast<std::size_t>(n));
+                    else
+                        server_byte_count_ += static_cast<std::size_t>(n);
                 }
                 if (!send_all(to, buffer.data(), static_cast<std::size_t>(n)))
                     c.from_client = c.from_server = false;

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 // RecordingRelay: a TCP relay on loopback that forwards each connection to a target port and
 // records every byte the clients sent, to check on the wire what a client puts in clear
-// (that it never sends `<auth` before TLS, say).
+// (that it never sends `<auth` before TLS, say); and cuts the line on demand, as a network
+// outage would.
 #pragma once
 
+#include <condition_variable>
+#include <cstddef>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -25,8 +28,17 @@ public:
     int port() const { return port_; }
     // Everything the clients sent so far, in the order it arrived (all connections).
     std::string client_bytes() const;
-    // How many connections it accepted so far.
+    // How many bytes the servers sent so far (all connections; counted, not kept).
+    std::size_t server_byte_count() const;
+    // How many connections it relayed so far.
     int connections() const;
+
+    // A network outage: every relayed connection is reset at both ends (neither peer
+    // sees a clean close), and new connections wait, unanswered, until restore() (their
+    // TCP handshake completes in the kernel's backlog, as a stalled line's would).
+    // cut() returns once it is done.
+    void cut();
+    void restore();
 
 private:
     void serve();
@@ -34,11 +46,15 @@ private:
     int target_port_;
     int listen_fd_ = -1;
     int port_ = 0;
-    int wake_[2] = {-1, -1};  // a pipe: the destructor writes to stop serve()
+    int wake_[2] = {-1, -1};  // a pipe: the destructor writes to stop serve(), cut() to cut
     mutable std::mutex mutex_;
+    std::condition_variable cut_done_;
     std::string client_bytes_;
+    std::size_t server_byte_count_ = 0;
     int connections_ = 0;
-    std::thread thread_;  // last: started once the rest is set up
+    bool cut_asked_ = false;  // by cut(), until serve() has reset the connections
+    bool holding_ = false;    // from cut() until restore(): nothing is accepted
+    std::thread thread_;      // last: started once the rest is set up
 };
 
 }  // namespace roost::test

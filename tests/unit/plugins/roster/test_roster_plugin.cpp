@@ -138,6 +138,25 @@ TEST_CASE("a whole roster without a version replaces the stored one; what went i
     CHECK(r.changes.empty());
 }
 
+TEST_CASE("a resumed session fetches the roster again only if its fetch had not got through") {
+    RosterBackend r;
+    SentIq first = r.connect();
+    r.alice->answer(first, query(kBob, "v1"));
+    r.backend.xmpp.disconnect(kAlice);
+    r.backend.xmpp.resume(kAlice);
+    CHECK(r.alice->waiting() == 0);
+
+    // A new session fetches; this fetch is lost with the connection, so the resumed
+    // session fetches once more.
+    r.backend.xmpp.disconnect(kAlice);
+    r.connect();
+    r.backend.xmpp.disconnect(kAlice);
+    r.backend.xmpp.resume(kAlice);
+    SentIq again = r.alice->next_iq("query");
+    r.alice->answer(again, query(kBob, "v1"));
+    CHECK(r.list()["version"] == "v1");
+}
+
 TEST_CASE("a failed fetch keeps the stored roster") {
     RosterBackend r;
     SentIq first = r.connect();
