@@ -157,6 +157,30 @@ def streams_section(r, note=""):
     return out
 
 
+def reconnect_section(r):
+    get = r.get
+    nodes, items = get("reconnect.nodes"), get("reconnect.items")
+    out = ["## Reconnects (issue 15, target 7) (`reconnect_bench`, ejabberd)\n"]
+    out.append(f"bob's roostd follows {fmt(nodes)} nodes, {fmt(items)} items in all, through a "
+               "relay that counts the bytes the server sends and cuts the line as an outage "
+               "would. A new session (`profile.disconnect` + `profile.connect`) resyncs every "
+               "node; after a short outage the stream resumes (XEP-0198). A time runs from "
+               "the disconnect, or from the line's return, until the cache is current.\n")
+    out.append("| reconnect | bytes from the server | / full refetch | time |\n"
+               "| --- | --- | --- | --- |")
+    for what, key, ratio in [
+        ("new session: every node resynced (the full refetch)", "full", None),
+        ("short outage, nothing changed: resumed", "resumed_quiet", "resumed_quiet_over_full"),
+        ("short outage, one post and one edit in every node: resumed", "resumed_changed",
+         "resumed_changed_over_full"),
+    ]:
+        share = f"{fmt(get('reconnect.' + ratio), 4)}x" if ratio else "1x"
+        out.append(f"| {what} | {fmt(get('reconnect.' + key + '_bytes'))} | {share} | "
+                   f"{fmt(get('reconnect.' + key + '_ms'))} ms |")
+    out.append("")
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--logs", required=True)
@@ -174,7 +198,7 @@ def main():
     if args.only_streams:
         print("\n".join(streams_section(r)))
         return
-    for name in ("ipc", "sync_prosody", "sync_ejabberd", "store_scale"):
+    for name in ("ipc", "sync_prosody", "sync_ejabberd", "store_scale", "reconnect"):
         if (logs / f"{name}.log").exists():
             r.update(results((logs / f"{name}.log").read_text()))
     r.update(store_results((logs / "store.log").read_text()))
@@ -220,6 +244,9 @@ def main():
            "prosody.large_status_p99_ms", 100, unit=" ms")
     target("`status` while a 9 MiB item is stored, Prosody, slowest (issue 15)",
            "prosody.large_status_max_ms", 100, unit=" ms")
+    # Issue 15, target 7: a short outage resumes the session, nothing is fetched again.
+    target("reconnect after a short outage, nothing changed: bytes / full refetch (issue 15)",
+           "reconnect.resumed_quiet_over_full", 0.1, unit="x")
 
     out = []
     out.append("# Benchmark results\n")
@@ -359,6 +386,8 @@ def main():
             before = "" if small is None else f"{fmt(get(small))} ms"
             out.append(f"| {label} | {before} | {fmt(value)} ms | {verdict} |")
         out.append("")
+    if get("reconnect.full_bytes") is not None:
+        out.extend(reconnect_section(r))
     out.extend(streams_section(r))
     out.append("Full output of each benchmark: the `bench-logs/` directory of the build.")
     print("\n".join(out))
