@@ -161,7 +161,7 @@ def reconnect_section(r):
     get = r.get
     nodes, items = get("reconnect.nodes"), get("reconnect.items")
     out = ["## Reconnects (issue 15, target 7) (`reconnect_bench`, ejabberd)\n"]
-    out.append(f"bob's roostd follows {fmt(nodes)} nodes, {fmt(items)} items in all, through a "
+    out.append(f"bob's roostd follows {int(nodes or 0)} nodes, {fmt(items)} items in all, through a "
                "relay that counts the bytes the server sends and cuts the line as an outage "
                "would. A new session (`profile.disconnect` + `profile.connect`) resyncs every "
                "node; after a short outage the stream resumes (XEP-0198). A time runs from "
