@@ -270,7 +270,8 @@ public:
 
     // Until the matching end_batch(), every write (of any store of the daemon's) goes
     // into one transaction with a single commit; reads see the writes at once, other
-    // processes at end_batch(). Nests. end_batch() throws when the commit fails.
+    // processes at end_batch(). Nests. end_batch() throws when the batch was not
+    // committed whole (its commit failed, or a failed write made SQLite undo it).
     virtual void begin_batch() = 0;
     virtual void end_batch() = 0;
 

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cctype>
 #include <limits>
+#include <set>
 #include <stdexcept>
 #include <string_view>
 
@@ -70,7 +71,10 @@ void CachePlugin::start(Host& host) {
         setting(host.settings(), "max_item_bytes", static_cast<int>(kDefaultMaxItemBytes)));
     first_retry_ = std::chrono::milliseconds(setting(host.settings(), "first_retry_ms", 5000));
     republish_order_ = std::make_unique<RepublishOrder>(host, *api_, alive_);
-    turn_batch_.emplace(host);
+    turn_batch_.emplace(host, [this, alive = alive_](const std::set<pubsub::NodeKey>& nodes) {
+        if (!*alive) return;  // stopping: the next session syncs subscribed nodes again
+        for (const auto& key : nodes) schedule_retry(key);
+    });
     triggers_.push_back(host.triggers().add(
         pubsub::kGetItems,
         [this](TriggerContext& context, const TriggerResume&) {
@@ -188,12 +192,13 @@ void CachePlugin::on_sync_done(const pubsub::NodeKey& key, const SyncOutcome& ou
     const auto& change = node_sync->change();
     if (whole && (change.new_node || !change.stored.empty() || !change.retracted.empty()))
         tell_items_changed(change);
-    // Events that came during the sync, in their order, now that it stored its items.
-    for (auto& apply : node_sync->take_deferred()) apply();
     if (outcome.state == pubsub::SyncState::Error)
         schedule_retry(key);
     else
         retries_.erase(key);
+    // Events that came during the sync, in their order, now that it stored its items
+    // (one that cannot be stored schedules the next sync).
+    for (auto& apply : node_sync->take_deferred()) apply_event(key, apply);
     if (whole) {
         read_max_items(key);
         api_->supports_rsm(key.profile, key.service, [this, alive = alive_, key](bool pages) {
@@ -201,6 +206,11 @@ void CachePlugin::on_sync_done(const pubsub::NodeKey& key, const SyncOutcome& ou
         });
     }
     for (auto& waiter : node_sync->take_waiters()) waiter(outcome);
+}
+
+void CachePlugin::resync(const pubsub::NodeKey& key) {
+    auto node = store().node_state(key);
+    sync(key, node && node->analyser.empty());
 }
 
 void CachePlugin::schedule_retry(const pubsub::NodeKey& key) {
@@ -212,7 +222,7 @@ void CachePlugin::schedule_retry(const pubsub::NodeKey& key) {
         retries_[key].timer = 0;
         XmppClient* client = host_->xmpp().client(key.profile);
         // Offline: the reconnect retries it.
-        if (client != nullptr && client->connected()) sync(key, false);
+        if (client != nullptr && client->connected()) resync(key);
     });
     host_->log().info("cache: retrying {} in {} ms", key.node, retry.delay.count());
 }
@@ -295,7 +305,7 @@ void CachePlugin::on_connected(const XmppClient& client) {
         if (!node.sync_state) continue;
         bool missed_events = node.subscribed && !client.resumed();
         if (pubsub::held_by_sync(node.sync_state) && !missed_events) continue;
-        sync(node.key, node.analyser.empty());
+        resync(node.key);
     }
 }
 
@@ -305,8 +315,19 @@ void CachePlugin::on_event(const pubsub::NodeKey& key, std::function<void()> app
         return;
     }
     if (!store().node_state(key)) return;
-    turn_batch_->join();
-    apply();
+    turn_batch_->join(key);
+    apply_event(key, apply);
+}
+
+void CachePlugin::apply_event(const pubsub::NodeKey& key, const std::function<void()>& apply) {
+    try {
+        apply();
+    } catch (const std::exception& e) {
+        // SQLite undid the event's writes (a full disk, say): the node is behind its
+        // server until it syncs again.
+        host_->log().error("cache: an event of {} could not be stored: {}", key.node, e.what());
+        schedule_retry(key);
+    }
 }
 
 // Too large to keep: an older copy goes, and reads of the node go to the server.

@@ -86,6 +86,8 @@ private:
                                          bool explicit_sync, SyncDone done, bool fetch = true);
     void on_sync_done(const pubsub::NodeKey& key, const SyncOutcome& outcome);
     void schedule_retry(const pubsub::NodeKey& key);
+    // Syncs `key` again as it was synced: explicitly when no analyser keeps it.
+    void resync(const pubsub::NodeKey& key);
     // Keeps the node's pubsub#max_items (when the server shows it) for events to apply.
     void read_max_items(const pubsub::NodeKey& key);
     // How many items the node may keep: its max_items and our own cap; 0 for no limit.
@@ -94,6 +96,8 @@ private:
     // Runs `apply` now (in this turn's batch), after the node's running sync, or not at
     // all for a node the cache does not hold.
     void on_event(const pubsub::NodeKey& key, std::function<void()> apply);
+    // Runs an event's writes; one that fails syncs the node again.
+    void apply_event(const pubsub::NodeKey& key, const std::function<void()>& apply);
     void add_event_handlers();
     void tell_items_changed(const pubsub::CachedItemsChange& change);
     void leave_out(const pubsub::NodeKey& key, const ItemSizeLimit& limit,

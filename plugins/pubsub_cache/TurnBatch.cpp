@@ -9,7 +9,8 @@
 
 namespace roost::cache {
 
-void TurnBatch::join() {
+void TurnBatch::join(const pubsub::NodeKey& key) {
+    nodes_.insert(key);
     if (open_) return;
     host_.pubsub_store().begin_batch();
     open_ = true;
@@ -24,12 +25,13 @@ void TurnBatch::close() {
     open_ = false;
     if (timer_ != 0) host_.cancel_timer(timer_);
     timer_ = 0;
+    auto nodes = std::move(nodes_);
+    nodes_.clear();
     try {
         host_.pubsub_store().end_batch();
     } catch (const std::exception& e) {
-        // SQLite has undone the turn's writes (a full disk, say): the nodes are behind
-        // their servers until their next sync.
         host_.log().error("cache: the events of a turn could not be stored: {}", e.what());
+        if (lost_) lost_(nodes);
     }
 }
 

@@ -8,6 +8,8 @@
 
 #include <SQLiteCpp/Backup.h>
 
+#include <stdexcept>
+
 namespace roost::storage {
 namespace {
 
@@ -60,9 +62,10 @@ void Database::begin_batch() {
 
 void Database::end_batch() {
     if (batch_depth_ == 0 || --batch_depth_ > 0) return;
-    // Autocommit already: SQLite undid the batch itself (a full disk, say), and the
-    // write that met it threw.
-    if (sqlite3_get_autocommit(db_.getHandle())) return;
+    // Autocommit already: SQLite undid the batch itself (a full disk, say); the write
+    // that met it threw, but the batch's earlier writes are gone too.
+    if (sqlite3_get_autocommit(db_.getHandle()))
+        throw std::runtime_error("the batch was undone before its end by a failed write");
     try {
         db_.exec("COMMIT");
     } catch (const SQLite::Exception&) {

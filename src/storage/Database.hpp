@@ -45,7 +45,9 @@ public:
 
     // Until the matching end_batch(), writes share one transaction: one commit (and one
     // WAL append) for many small writes, each still rolled back alone when it fails.
-    // Nests. end_batch() throws when the commit fails; SQLite has then undone the batch.
+    // Nests. end_batch() throws when the batch is not committed whole: its commit failed,
+    // or SQLite undid it before (a full disk, say); either way none of it was kept but
+    // the writes made after SQLite undid it.
     void begin_batch();
     void end_batch();
 

@@ -75,12 +75,17 @@ std::optional<pubsub::NodeInfo> CacheBackend::node_state(const std::string& node
 }
 
 void answer_subscribe(FakeClient& client, const std::string& node) {
+    REQUIRE(answer_next_subscribe(client) == node);
+}
+
+std::string answer_next_subscribe(FakeClient& client) {
     SentIq iq = client.next_iq("subscribe");
-    REQUIRE(iq.node() == node);
+    std::string node = iq.node();
     client.answer(iq, "<pubsub xmlns='http://jabber.org/protocol/pubsub'><subscription node='" +
                           node + "' jid='" + client.bare_jid() +
                           "' subscription='subscribed'/>"
                           "</pubsub>");
+    return node;
 }
 
 SentIq next_items_request(FakeClient& client, const std::vector<std::string>& features) {

@@ -63,6 +63,8 @@ inline constexpr const char* kRsmFeature = "http://jabber.org/protocol/pubsub#rs
 
 // Answers the subscription request for `node` that `client` sent.
 void answer_subscribe(FakeClient& client, const std::string& node);
+// Answers the oldest subscription request `client` sent; returns its node.
+std::string answer_next_subscribe(FakeClient& client);
 // Takes the next items request, answering first the disco#info that asks whether the
 // service pages, if that is what `client` sent last (with `features`).
 SentIq next_items_request(FakeClient& client,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // CommitCount: how many transactions a database connection commits while it lives
-// (SQLite's commit hook, one per connection: removed again at its end).
+// (SQLite's commit hook, one per connection: removed again at its end); it can also
+// make the next commits fail, as a full disk would (SQLite undoes them).
 #pragma once
 
 #include "src/storage/Database.hpp"
@@ -14,21 +15,29 @@ public:
     explicit CommitCount(storage::Database& db) : handle_(db.sqlite().getHandle()) {
         sqlite3_commit_hook(
             handle_,
-            [](void* commits) {
-                ++*static_cast<int*>(commits);
-                return 0;  // 0: the commit goes ahead
+            [](void* self) {
+                auto& count = *static_cast<CommitCount*>(self);
+                if (count.refused_ > 0) {
+                    --count.refused_;
+                    return 1;  // not 0: SQLite rolls the transaction back
+                }
+                ++count.commits_;
+                return 0;
             },
-            &commits_);
+            this);
     }
     ~CommitCount() { sqlite3_commit_hook(handle_, nullptr, nullptr); }
     CommitCount(const CommitCount&) = delete;
     CommitCount& operator=(const CommitCount&) = delete;
 
     int commits() const { return commits_; }
+    // The next `count` commits fail and are undone.
+    void refuse(int count) { refused_ = count; }
 
 private:
     sqlite3* handle_;
     int commits_ = 0;
+    int refused_ = 0;
 };
 
 }  // namespace roost::test

@@ -100,6 +100,31 @@ TEST_CASE("a batch commits its writes once; a write that fails inside it is undo
     CHECK(sqlite3_get_autocommit(db.sqlite().getHandle()) == 1);
 }
 
+TEST_CASE("a batch not committed whole says so at its end: none of it is kept") {
+    TempDir dir;
+    Database db(dir / "roost.db");
+    db.exec("CREATE TABLE t (x INTEGER PRIMARY KEY)");
+    SUBCASE("its commit fails") {
+        CommitCount count(db);
+        count.refuse(1);
+        db.begin_batch();
+        insert(db, 1);
+        insert(db, 2);
+        CHECK_THROWS(db.end_batch());
+        CHECK(count.commits() == 0);
+        CHECK(db.sqlite().execAndGet("SELECT count(*) FROM t").getInt() == 0);
+    }
+    SUBCASE("SQLite undid it before its end") {
+        db.begin_batch();
+        insert(db, 1);
+        db.exec("ROLLBACK");  // what SQLite does itself on some failed writes
+        insert(db, 2);        // on its own, as if no batch were open
+        CHECK_THROWS_WITH(db.end_batch(), doctest::Contains("undone"));
+        CHECK(db.sqlite().execAndGet("SELECT group_concat(x) FROM t").getString() == "2");
+    }
+    CHECK(sqlite3_get_autocommit(db.sqlite().getHandle()) == 1);
+}
+
 TEST_CASE("the WAL is given back after a commit, not while a reader holds it") {
     TempDir dir;
     Database db(dir / "roost.db");

@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <map>
 #include <set>
 
 using namespace roost;
@@ -44,6 +45,43 @@ std::optional<milliseconds> time_to_next_subscribe(CacheBackend& cache, millisec
     };
     if (!run_until(cache.backend.reactor, asked, limit)) return std::nullopt;
     return std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+}
+
+// Waits for the cache to sync `nodes` again, and answers as their server holding the
+// ids given for each (one page).
+void serve_resyncs(CacheBackend& cache,
+                   const std::map<std::string, std::vector<std::string>>& nodes) {
+    FakeClient& alice = *cache.alice;
+    auto sent = alice.sent().size();
+    auto subscribes = [&] {
+        std::size_t asked = 0;
+        for (auto n = sent; n < alice.sent().size(); ++n)
+            if (alice.sent()[n].find("<subscribe ") != std::string::npos) ++asked;
+        return asked;
+    };
+    REQUIRE(run_until(
+        cache.backend.reactor, [&] { return subscribes() >= nodes.size(); }, milliseconds(2000)));
+    for (std::size_t n = 0; n < nodes.size(); ++n)
+        CHECK(nodes.contains(answer_next_subscribe(alice)));
+    for (std::size_t n = 0; n < nodes.size(); ++n) {
+        SentIq request = next_items_request(alice);
+        const auto& ids = nodes.at(request.node());
+        std::vector<std::string> items;
+        for (const auto& id : ids) items.push_back(st::item(id));
+        alice.answer(request,
+                     st::items(request.node(), items,
+                               st::Rsm{ids.front(), 0, ids.back(), static_cast<int>(ids.size())}));
+    }
+    cache.settle();
+}
+
+// Syncs kNotes holding n-1 and "other" holding o-1, both subscribed.
+void sync_notes_and_other(CacheBackend& cache) {
+    cache.sync(kNotes);
+    complete_sync(cache, kNotes, {"n-1"});
+    cache.sync("other");
+    complete_sync(cache, "other", {"o-1"});
+    while (cache.alice->waiting() > 0) cache.alice->next_iq();
 }
 
 }  // namespace
@@ -296,4 +334,40 @@ TEST_CASE("the events of one turn are stored with one commit and as they are one
     CHECK(batched.changes == single.changes);
     REQUIRE(single.xml.size() == 4);  // e-2, e-3, e-4, e-6
     CHECK(single.xml[0].find("edited") != std::string::npos);
+}
+
+TEST_CASE("a turn whose commit fails is not lost: the nodes of its events sync again") {
+    CacheBackend cache;  // first retry after 20 ms
+    sync_notes_and_other(cache);
+    {
+        CommitCount count(cache.backend.database);
+        count.refuse(1);  // as a full disk would: SQLite undoes the turn's writes
+        cache.inject(st::items_event(kService, kAliceJid, kNotes, {st::item("n-2")}));
+        cache.inject(st::items_event(kService, kAliceJid, "other", {st::item("o-2")}));
+        cache.settle();
+        CHECK(count.commits() == 0);
+    }
+    CHECK(cache.cached_ids(kNotes) == std::vector<std::string>{"n-1"});
+    CHECK(cache.cached_ids("other") == std::vector<std::string>{"o-1"});
+    serve_resyncs(cache, {{kNotes, {"n-1", "n-2"}}, {"other", {"o-1", "o-2"}}});
+    CHECK(cache.cached_ids(kNotes) == std::vector<std::string>{"n-1", "n-2"});
+    CHECK(cache.cached_ids("other") == std::vector<std::string>{"o-1", "o-2"});
+    CHECK(cache.node_state(kNotes)->sync_state == pubsub::SyncState::Completed);
+}
+
+TEST_CASE("an event whose write fails is undone alone, and its node syncs again") {
+    CacheBackend cache;  // first retry after 20 ms
+    sync_notes_and_other(cache);
+    // SQLite refuses this one item's row, as it would on a full disk.
+    cache.backend.database.exec(
+        "CREATE TEMP TRIGGER refuse_n2 BEFORE INSERT ON pubsub_items WHEN new.item_id = 'n-2' "
+        "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+    cache.inject(st::items_event(kService, kAliceJid, kNotes, {st::item("n-2")}));
+    cache.inject(st::items_event(kService, kAliceJid, "other", {st::item("o-2")}));
+    cache.settle();
+    CHECK(cache.cached_ids(kNotes) == std::vector<std::string>{"n-1"});
+    CHECK(cache.cached_ids("other") == std::vector<std::string>{"o-1", "o-2"});
+    cache.backend.database.exec("DROP TRIGGER refuse_n2");
+    serve_resyncs(cache, {{kNotes, {"n-1", "n-2"}}});
+    CHECK(cache.cached_ids(kNotes) == std::vector<std::string>{"n-1", "n-2"});
 }
