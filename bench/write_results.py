@@ -36,6 +36,12 @@ def store_results(log):
         "store.latest20_p50_ms": r"latest 20 .*?p50 ([\d.]+) ms",
         "store.latest20_p99_ms": r"latest 20 .*?p99 ([\d.]+) ms",
         "store.ingest_over_raw": r"store / raw = ([\d.]+)",
+        "store.raw_fts_rate": r"raw \+ FTS5\s+([\d.]+) items/s",
+        "store.ingest_over_raw_fts": r"store / raw \+ FTS5 = ([\d.]+)",
+        "store.published_us": r"only published declared.*?([+-][\d.]+) us",
+        "store.updated_us": r"only updated declared.*?([+-][\d.]+) us",
+        "store.author_jid_us": r"only author\.jid declared.*?([+-][\d.]+) us",
+        "store.categories_us": r"only categories declared.*?([+-][\d.]+) us",
         "store.mid_node_p50_ms": r"20 after an item mid-node\s+p50 ([\d.]+) ms",
         "store.by_ids_p50_ms": r"two items by id.*?p50 ([\d.]+) ms",
         "store.fts_p50_ms": r"FTS search.*?p50 ([\d.]+) ms",
@@ -223,6 +229,8 @@ def main():
     target("cold sync 10,000 items, ejabberd (RSM pages) / wire", "ejabberd.sync_over_wire", 1.3, unit="x")
     target("store ingest (in process)", "store.ingest_rate", 50000, at_most=False, unit=" items/s")
     target("store ingest / raw INSERT", "store.ingest_over_raw", 0.5, at_most=False, unit="x")
+    target("store ingest / raw INSERT + FTS5 (issue 15)", "store.ingest_over_raw_fts", 0.5,
+           at_most=False, unit="x")
     target("cached get of 20 over IPC, p50", "ipc.get20_p50_ms", 1, unit=" ms")
     target("cached get of 20 over IPC, p99", "ipc.get20_p99_ms", 5, unit=" ms")
     target("FTS over 100,000 items over IPC, p50", "ipc.fts_p50_ms", 2, unit=" ms")
@@ -336,7 +344,13 @@ def main():
         ("ingest, 500 per transaction", "store.ingest_rate", " items/s"),
         ("raw INSERT limit, one transaction", "store.raw_rate", " items/s"),
         ("ingest / raw (median of the runs' ratios)", "store.ingest_over_raw", "x"),
+        ("raw INSERT + FTS5 limit, one transaction", "store.raw_fts_rate", " items/s"),
+        ("ingest / raw + FTS5 (median of the runs' ratios)", "store.ingest_over_raw_fts", "x"),
         ("ingest without the declared fields' indexes", "store.undeclared_rate", " items/s"),
+        ("what declaring `published` (date and time) adds an item", "store.published_us", " µs"),
+        ("what declaring `updated` (date and time) adds an item", "store.updated_us", " µs"),
+        ("what declaring `author.jid` (value) adds an item", "store.author_jid_us", " µs"),
+        ("what declaring `categories` (list) adds an item", "store.categories_us", " µs"),
         ("latest 20 of 100,000, p50", "store.latest20_p50_ms", " ms"),
         ("latest 20 of 100,000, p99", "store.latest20_p99_ms", " ms"),
         ("20 after an item mid-node, p50", "store.mid_node_p50_ms", " ms"),
