@@ -377,6 +377,8 @@ def main():
         declared = "declared field filter (target 4: < 1 ms at 100,000, < 2 ms at 1,000,000): "
         for label, small, large, limit, small_limit in [
             ("`cache stats`, p50", "store.stats_p50_ms", "scale.stats_p50_ms", 50, None),
+            ("listing the profile's nodes (what `cache stats` of one profile adds), p50",
+             None, "scale.list_nodes_p50_ms", None, None),
             ("what it cost before 0007: every item's bytes summed, p50", None,
              "scale.bytes_scan_p50_ms", None, None),
             ("FTS two words, limit 20, p50", "store.fts_p50_ms", "scale.fts_p50_ms", 10, None),
