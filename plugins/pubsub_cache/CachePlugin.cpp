@@ -195,7 +195,7 @@ void CachePlugin::on_sync_done(const pubsub::NodeKey& key, const SyncOutcome& ou
     if (outcome.state == pubsub::SyncState::Error)
         schedule_retry(key);
     else
-        retries_.erase(key);
+        forget_retry(key);
     // Events that came during the sync, in their order, now that it stored its items
     // (one that cannot be stored schedules the next sync).
     for (auto& apply : node_sync->take_deferred()) apply_event(key, apply);
@@ -206,6 +206,13 @@ void CachePlugin::on_sync_done(const pubsub::NodeKey& key, const SyncOutcome& ou
         });
     }
     for (auto& waiter : node_sync->take_waiters()) waiter(outcome);
+}
+
+void CachePlugin::forget_retry(const pubsub::NodeKey& key) {
+    auto found = retries_.find(key);
+    if (found == retries_.end()) return;
+    if (found->second.timer != 0) host_->cancel_timer(found->second.timer);
+    retries_.erase(found);
 }
 
 void CachePlugin::resync(const pubsub::NodeKey& key) {

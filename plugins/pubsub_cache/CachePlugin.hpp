@@ -86,6 +86,9 @@ private:
                                          bool explicit_sync, SyncDone done, bool fetch = true);
     void on_sync_done(const pubsub::NodeKey& key, const SyncOutcome& outcome);
     void schedule_retry(const pubsub::NodeKey& key);
+    // After a sync that got through: the pending retry goes, the next failure starts
+    // the backoff again.
+    void forget_retry(const pubsub::NodeKey& key);
     // Syncs `key` again as it was synced: explicitly when no analyser keeps it.
     void resync(const pubsub::NodeKey& key);
     // Keeps the node's pubsub#max_items (when the server shows it) for events to apply.

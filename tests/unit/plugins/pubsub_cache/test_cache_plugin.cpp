@@ -34,6 +34,15 @@ void complete_sync(CacheBackend& cache, const std::string& node,
     cache.settle();
 }
 
+// A sync of kNotes failed by a passing error (internal-server-error): its retry is due
+// in 20 ms. Returns what the sync answered.
+std::shared_ptr<RecordedReply> fail_sync_for_now(CacheBackend& cache) {
+    auto done = cache.sync_subscribed(kNotes);
+    cache.alice->answer_error(next_items_request(*cache.alice), "internal-server-error", "wait");
+    REQUIRE(done->failure);
+    return done;
+}
+
 // Waits (on the reactor) for the next subscription request, and how long it took.
 std::optional<milliseconds> time_to_next_subscribe(CacheBackend& cache, milliseconds limit) {
     auto start = Clock::now();
@@ -156,9 +165,7 @@ TEST_CASE("a permanent error drops the node and is not retried") {
 TEST_CASE("a passing failure is retried with a doubling delay until it succeeds") {
     CacheBackend cache;  // first retry after 20 ms
     FakeClient& alice = *cache.alice;
-    auto done = cache.sync_subscribed(kNotes);
-    alice.answer_error(next_items_request(alice), "internal-server-error", "wait");
-    REQUIRE(done->failure);
+    auto done = fail_sync_for_now(cache);
     CHECK(done->failure->code == rpc_error::kRemoteError);
     CHECK(cache.node_state(kNotes)->sync_state == pubsub::SyncState::Error);
     CHECK(cache.node_state(kNotes)->sync_reason.find("internal-server-error") != std::string::npos);
@@ -174,6 +181,16 @@ TEST_CASE("a passing failure is retried with a doubling delay until it succeeds"
     complete_sync(cache, kNotes, {"x-1", "x-2"});
     CHECK(cache.node_state(kNotes)->sync_state == pubsub::SyncState::Completed);
     CHECK(cache.cached_ids(kNotes) == std::vector<std::string>{"x-1", "x-2"});
+}
+
+TEST_CASE("a sync that gets through cancels the retry pending for its node") {
+    CacheBackend cache;  // first retry after 20 ms
+    fail_sync_for_now(cache);
+    cache.sync(kNotes);  // before the retry is due (or joined by it)
+    complete_sync(cache, kNotes, {"x-1"});
+    while (cache.alice->waiting() > 0) cache.alice->next_iq();
+    CHECK_FALSE(time_to_next_subscribe(cache, milliseconds(200)));
+    CHECK(cache.cached_ids(kNotes) == std::vector<std::string>{"x-1"});
 }
 
 TEST_CASE("a lost connection fails the sync; the reconnect syncs it again, and synced nodes "
