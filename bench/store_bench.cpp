@@ -130,15 +130,6 @@ struct BenchDb {
     }
 };
 
-const char* kind_label(pubsub::FieldIndexKind kind) {
-    switch (kind) {
-        case pubsub::FieldIndexKind::Value: return "value";
-        case pubsub::FieldIndexKind::DateTime: return "date and time";
-        case pubsub::FieldIndexKind::List: return "list";
-    }
-    return "?";
-}
-
 // The fields xep_0277 declares indexed (plugins/xep_0277/Xep0277Plugin.cpp), so that the
 // store here costs and answers what it does in roostd.
 const std::vector<pubsub::IndexedField> kBlogFields{
@@ -307,9 +298,8 @@ void ingest(const Options& options) {
                 undeclared / raw_rate);
     for (std::size_t f = 0; f < kBlogFields.size(); ++f) {
         double rate = median(one_field_rates[f]);
-        std::printf("  store with only %s declared (%s) %9.0f items/s: %+.1f us an item\n",
-                    kBlogFields[f].path.c_str(), kind_label(kBlogFields[f].kind), rate,
-                    (1 / rate - 1 / undeclared) * 1e6);
+        std::printf("  store with only %s declared %9.0f items/s: %+.1f us an item\n",
+                    kBlogFields[f].path.c_str(), rate, (1 / rate - 1 / undeclared) * 1e6);
     }
     std::printf("\n");
 }

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <exception>
+#include <utility>
 
 namespace roost::cache {
 
@@ -25,8 +26,7 @@ void TurnBatch::close() {
     open_ = false;
     if (timer_ != 0) host_.cancel_timer(timer_);
     timer_ = 0;
-    auto nodes = std::move(nodes_);
-    nodes_.clear();
+    auto nodes = std::exchange(nodes_, {});
     try {
         host_.pubsub_store().end_batch();
     } catch (const std::exception& e) {

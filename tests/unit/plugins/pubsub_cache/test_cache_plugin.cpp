@@ -43,15 +43,19 @@ std::shared_ptr<RecordedReply> fail_sync_for_now(CacheBackend& cache) {
     return done;
 }
 
+// How many subscription requests alice sent after her first `sent` stanzas.
+std::size_t subscribes_since(CacheBackend& cache, std::size_t sent) {
+    std::size_t asked = 0;
+    for (auto n = sent; n < cache.alice->sent().size(); ++n)
+        if (cache.alice->sent()[n].find("<subscribe ") != std::string::npos) ++asked;
+    return asked;
+}
+
 // Waits (on the reactor) for the next subscription request, and how long it took.
 std::optional<milliseconds> time_to_next_subscribe(CacheBackend& cache, milliseconds limit) {
     auto start = Clock::now();
     auto sent = cache.alice->sent().size();
-    auto asked = [&] {
-        for (auto n = sent; n < cache.alice->sent().size(); ++n)
-            if (cache.alice->sent()[n].find("<subscribe ") != std::string::npos) return true;
-        return false;
-    };
+    auto asked = [&] { return subscribes_since(cache, sent) > 0; };
     if (!run_until(cache.backend.reactor, asked, limit)) return std::nullopt;
     return std::chrono::duration_cast<milliseconds>(Clock::now() - start);
 }
@@ -62,14 +66,9 @@ void serve_resyncs(CacheBackend& cache,
                    const std::map<std::string, std::vector<std::string>>& nodes) {
     FakeClient& alice = *cache.alice;
     auto sent = alice.sent().size();
-    auto subscribes = [&] {
-        std::size_t asked = 0;
-        for (auto n = sent; n < alice.sent().size(); ++n)
-            if (alice.sent()[n].find("<subscribe ") != std::string::npos) ++asked;
-        return asked;
-    };
     REQUIRE(run_until(
-        cache.backend.reactor, [&] { return subscribes() >= nodes.size(); }, milliseconds(2000)));
+        cache.backend.reactor, [&] { return subscribes_since(cache, sent) >= nodes.size(); },
+        milliseconds(2000)));
     for (std::size_t n = 0; n < nodes.size(); ++n)
         CHECK(nodes.contains(answer_next_subscribe(alice)));
     for (std::size_t n = 0; n < nodes.size(); ++n) {
