@@ -153,8 +153,12 @@ void CachePlugin::sync_from_answer(pubsub::GetItemsContext& context, const pubsu
 
 void CachePlugin::sync(const pubsub::NodeKey& key, bool explicit_sync, SyncDone done) {
     std::optional<pubsub::Analyser> analyser;
-    if (auto node = store().node_state(key); node && !node->analyser.empty())
-        analyser = analysers_.by_name(node->analyser);
+    if (auto node = store().node_state(key)) {
+        if (!node->analyser.empty())
+            analyser = analysers_.by_name(node->analyser);
+        else
+            explicit_sync = true;  // held with no analyser: it was synced explicitly
+    }
     if (!analyser) analyser = analysers_.by_node(key.service, key.node);
     start_sync(key, std::move(analyser), explicit_sync, std::move(done));
 }
@@ -215,11 +219,6 @@ void CachePlugin::forget_retry(const pubsub::NodeKey& key) {
     retries_.erase(found);
 }
 
-void CachePlugin::resync(const pubsub::NodeKey& key) {
-    auto node = store().node_state(key);
-    sync(key, node && node->analyser.empty());
-}
-
 void CachePlugin::schedule_retry(const pubsub::NodeKey& key) {
     Retry& retry = retries_[key];
     if (retry.timer != 0) host_->cancel_timer(retry.timer);
@@ -229,7 +228,7 @@ void CachePlugin::schedule_retry(const pubsub::NodeKey& key) {
         retries_[key].timer = 0;
         XmppClient* client = host_->xmpp().client(key.profile);
         // Offline: the reconnect retries it.
-        if (client != nullptr && client->connected()) resync(key);
+        if (client != nullptr && client->connected()) sync(key, false);
     });
     host_->log().info("cache: retrying {} in {} ms", key.node, retry.delay.count());
 }
@@ -312,7 +311,7 @@ void CachePlugin::on_connected(const XmppClient& client) {
         if (!node.sync_state) continue;
         bool missed_events = node.subscribed && !client.resumed();
         if (pubsub::held_by_sync(node.sync_state) && !missed_events) continue;
-        resync(node.key);
+        sync(node.key, false);
     }
 }
 

@@ -51,7 +51,8 @@ public:
     void remove_items_handler(std::uint64_t id) override { items_handlers_.erase(id); }
 
     // Syncs `key` now (or joins the running sync) and calls `done` at its end. An
-    // explicit sync caches the node even when no analyser asks for it.
+    // explicit sync caches the node even when no analyser asks for it; a node the
+    // cache holds with no analyser was synced so, and every sync of it is explicit.
     void sync(const pubsub::NodeKey& key, bool explicit_sync, SyncDone done = {});
     // Forgets running syncs and pending retries of a profile ("" for all).
     void forget_syncs(const std::string& profile);
@@ -89,8 +90,6 @@ private:
     // After a sync that got through: the pending retry goes, the next failure starts
     // the backoff again.
     void forget_retry(const pubsub::NodeKey& key);
-    // Syncs `key` again as it was synced: explicitly when no analyser keeps it.
-    void resync(const pubsub::NodeKey& key);
     // Keeps the node's pubsub#max_items (when the server shows it) for events to apply.
     void read_max_items(const pubsub::NodeKey& key);
     // How many items the node may keep: its max_items and our own cap; 0 for no limit.
