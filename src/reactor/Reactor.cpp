@@ -76,7 +76,10 @@ void Reactor::run() {
 }
 
 void Reactor::run_once(std::chrono::milliseconds max_wait) {
-    if (iteration_hook_) max_wait = shorter(max_wait, iteration_hook_());
+    if (iteration_hook_) {
+        max_wait = shorter(max_wait, iteration_hook_());
+        run_due_timers();
+    }
     dispatch_fds(max_wait);
     run_due_timers();
     run_posted_tasks();

@@ -58,7 +58,9 @@ public:
     // Runs `task` on the loop's next iteration, after fd callbacks and timers.
     void post(std::function<void()> task);
 
-    // Called at the start of every iteration, before poll.
+    // Called at the start of every iteration, before poll. The timers its work makes
+    // due run right after it, before the fds are dispatched: the hook reads input of
+    // its own (libstrophe's), whose end-of-turn work then comes before other input.
     void set_iteration_hook(IterationHook hook);
 
     // Runs iterations until stop() or request_stop().

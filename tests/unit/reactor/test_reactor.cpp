@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -229,6 +230,21 @@ TEST_CASE("the iteration hook runs every iteration and bounds the poll's wait") 
     reactor.run_once(Reactor::kForever);
     CHECK(hook_calls == 2);
     CHECK(Reactor::Clock::now() - start >= 40ms);
+}
+
+TEST_CASE("timers the iteration hook makes due run before the fds of its iteration") {
+    Reactor reactor;
+    Pipe pipe;
+    std::vector<std::string> order;
+    reactor.watch(pipe.read.get(), POLLIN, [&](short) { order.push_back("fd"); });
+    reactor.set_iteration_hook([&] {
+        if (order.empty()) reactor.add_timer(0ms, [&] { order.push_back("hook's timer"); });
+        order.push_back("hook");
+        return Reactor::kForever;
+    });
+    pipe.make_readable();
+    reactor.run_once(0ms);
+    CHECK(order == std::vector<std::string>{"hook", "hook's timer", "fd"});
 }
 
 TEST_CASE("an exception from a callback leaves run() and the reactor keeps working") {
