@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -21,12 +22,21 @@ namespace roost::test {
 
 namespace {
 
+// Small writes leave at once, as they would on a direct line: with Nagle's algorithm a
+// relayed request could wait for the ACK of the write before it (40 ms of delayed ACK).
+void send_at_once(int fd) {
+    int on = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+}
+
 // A connected socket to 127.0.0.1:port, or -1.
 int connect_to(int port) {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in address = loopback_address(port);
-    if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0)
+    if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+        send_at_once(fd);
         return fd;
+    }
     if (fd >= 0) ::close(fd);
     return -1;
 }
@@ -195,6 +205,7 @@ void RecordingRelay::serve() {
                 ::close(client);  // nothing to relay to: the client sees its end
                 continue;
             }
+            send_at_once(client);
             connections.push_back({.client = client, .server = server});
             std::lock_guard lock(mutex_);
             ++connections_;
