@@ -48,7 +48,8 @@ public:
                            std::function<void(const CacheSyncResult&)> done) = 0;
 
     // Called after the cache stored or retracted items of a node it holds: those of an
-    // event, or those a sync found changed (before the sync's `done` is called).
+    // event once committed (at the end of the reactor turn that read it), or those a
+    // sync found changed (before the sync's `done` is called).
     using ItemsChangeHandler = std::function<void(const CachedItemsChange&)>;
     virtual std::uint64_t on_items_changed(ItemsChangeHandler handler) = 0;
     virtual void remove_items_handler(std::uint64_t id) = 0;

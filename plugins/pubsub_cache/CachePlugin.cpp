@@ -71,10 +71,15 @@ void CachePlugin::start(Host& host) {
         setting(host.settings(), "max_item_bytes", static_cast<int>(kDefaultMaxItemBytes)));
     first_retry_ = std::chrono::milliseconds(setting(host.settings(), "first_retry_ms", 5000));
     republish_order_ = std::make_unique<RepublishOrder>(host, *api_, alive_);
-    turn_batch_.emplace(host, [this, alive = alive_](const std::set<pubsub::NodeKey>& nodes) {
+    TurnBatch::Handlers batch;
+    batch.committed = [this](const pubsub::CachedItemsChange& change) {
+        tell_items_changed(change);
+    };
+    batch.lost = [this, alive = alive_](const std::set<pubsub::NodeKey>& nodes) {
         if (!*alive) return;  // stopping: the next session syncs subscribed nodes again
         for (const auto& key : nodes) schedule_retry(key);
-    });
+    };
+    turn_batch_.emplace(host, std::move(batch));
     triggers_.push_back(host.triggers().add(
         pubsub::kGetItems,
         [this](TriggerContext& context, const TriggerResume&) {
@@ -95,9 +100,9 @@ void CachePlugin::stop() {
     triggers_.clear();
     host_->xmpp().remove_handler(connection_handler_);
     forget_syncs("");
-    turn_batch_.reset();  // commits the events of this turn
+    items_handlers_.clear();  // stopping: nobody is told any more
+    turn_batch_.reset();      // commits the events of this turn
     analysers_.clear();
-    items_handlers_.clear();
 }
 
 TriggerDecision CachePlugin::on_get_items(pubsub::GetItemsContext& context) {
@@ -200,9 +205,8 @@ void CachePlugin::on_sync_done(const pubsub::NodeKey& key, const SyncOutcome& ou
         schedule_retry(key);
     else
         forget_retry(key);
-    // Events that came during the sync, in their order, now that it stored its items
-    // (one that cannot be stored schedules the next sync).
-    for (auto& apply : node_sync->take_deferred()) apply_event(key, apply);
+    // Events that came during the sync, in their order, now that it stored its items.
+    for (auto& event : node_sync->take_deferred()) on_event(key, std::move(event));
     if (whole) {
         read_max_items(key);
         api_->supports_rsm(key.profile, key.service, [this, alive = alive_, key](bool pages) {
@@ -315,19 +319,21 @@ void CachePlugin::on_connected(const XmppClient& client) {
     }
 }
 
-void CachePlugin::on_event(const pubsub::NodeKey& key, std::function<void()> apply) {
+void CachePlugin::on_event(const pubsub::NodeKey& key, CacheEvent event) {
     if (auto running = syncs_.find(key); running != syncs_.end()) {
-        running->second->defer(std::move(apply));
+        running->second->defer(std::move(event));
         return;
     }
     if (!store().node_state(key)) return;
     turn_batch_->join(key);
-    apply_event(key, apply);
+    apply_event(key, event);
 }
 
-void CachePlugin::apply_event(const pubsub::NodeKey& key, const std::function<void()>& apply) {
+void CachePlugin::apply_event(const pubsub::NodeKey& key, const CacheEvent& event) {
     try {
-        apply();
+        Changes told;
+        event(told);
+        turn_batch_->tell(std::move(told));
     } catch (const std::exception& e) {
         // SQLite undid the event's writes (a full disk, say): the node is behind its
         // server until it syncs again.
@@ -374,7 +380,7 @@ void CachePlugin::add_event_handlers() {
             auto& event = static_cast<pubsub::ItemsEvent&>(context);
             auto key = node_key(event.profile, event.service, event.node);
             if (published)
-                on_event(key, [this, key, items = event.items]() mutable {
+                on_event(key, [this, key, items = event.items](Changes& told) mutable {
                     ItemSizeLimit limit(max_item_bytes_);
                     auto kept = limit.keep_fitting(std::move(items));  // run once
                     auto republished = republish_order_->held_before_last(key, kept);
@@ -383,12 +389,12 @@ void CachePlugin::add_event_handlers() {
                     pubsub::CachedItemsChange change{key, {}, {}};
                     for (const auto& item : kept) change.stored.push_back(item.id);
                     if (limit.any_left_out()) leave_out(key, limit, change);
-                    tell_items_changed(change);
+                    told.push_back(std::move(change));
                 });
             else
-                on_event(key, [this, key, ids = event.retracted] {
+                on_event(key, [this, key, ids = event.retracted](Changes& told) {
                     apply_retracted(store(), key, ids);
-                    tell_items_changed({key, {}, ids});
+                    told.push_back({key, {}, ids});
                 });
             return TriggerDecision::Continue;
         };
@@ -402,7 +408,7 @@ void CachePlugin::add_event_handlers() {
         return [this, apply](TriggerContext& context, const TriggerResume&) {
             auto& event = static_cast<pubsub::NodeEvent&>(context);
             auto key = node_key(event.profile, event.service, event.node);
-            on_event(key, [this, key, apply] { apply(*this, key); });
+            on_event(key, [this, key, apply](Changes&) { apply(*this, key); });
             return TriggerDecision::Continue;
         };
     };

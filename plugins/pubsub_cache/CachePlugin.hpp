@@ -95,11 +95,11 @@ private:
     // How many items the node may keep: its max_items and our own cap; 0 for no limit.
     int items_to_keep(const pubsub::NodeKey& key);
     void on_connected(const XmppClient& client);
-    // Runs `apply` now (in this turn's batch), after the node's running sync, or not at
+    // Runs `event` now (in this turn's batch), after the node's running sync, or not at
     // all for a node the cache does not hold.
-    void on_event(const pubsub::NodeKey& key, std::function<void()> apply);
+    void on_event(const pubsub::NodeKey& key, CacheEvent event);
     // Runs an event's writes; one that fails syncs the node again.
-    void apply_event(const pubsub::NodeKey& key, const std::function<void()>& apply);
+    void apply_event(const pubsub::NodeKey& key, const CacheEvent& event);
     void add_event_handlers();
     void tell_items_changed(const pubsub::CachedItemsChange& change);
     void leave_out(const pubsub::NodeKey& key, const ItemSizeLimit& limit,

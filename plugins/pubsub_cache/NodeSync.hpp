@@ -6,6 +6,7 @@
 
 #include "Analysers.hpp"
 #include "ItemSizeLimit.hpp"
+#include "TurnBatch.hpp"
 #include "roost/Host.hpp"
 #include "roost/Pubsub.hpp"
 #include "roost/PubsubCache.hpp"
@@ -59,9 +60,9 @@ public:
     void start(SyncDone done, bool fetch = true);
     void take_answer(const pubsub::GetItemsAnswer& answer);
     const pubsub::NodeKey& key() const { return key_; }
-    // Work to run once the sync ended, in the order given (events of this node).
-    void defer(std::function<void()> work) { deferred_.push_back(std::move(work)); }
-    std::vector<std::function<void()>> take_deferred() { return std::move(deferred_); }
+    // Events of this node to write once the sync ended, in the order given.
+    void defer(CacheEvent event) { deferred_.push_back(std::move(event)); }
+    std::vector<CacheEvent> take_deferred() { return std::move(deferred_); }
     void add_waiter(SyncDone waiter) { waiters_.push_back(std::move(waiter)); }
     std::vector<SyncDone> take_waiters() { return std::move(waiters_); }
     // Once it ended whole: what it found new, edited or gone (for the cache to tell).
@@ -120,7 +121,7 @@ private:
     std::vector<std::string> order_;
     pubsub::CachedItemsChange change_;  // ids gathered only when the cache held the node
     SyncDone done_;
-    std::vector<std::function<void()>> deferred_;
+    std::vector<CacheEvent> deferred_;
     std::vector<SyncDone> waiters_;
 };
 

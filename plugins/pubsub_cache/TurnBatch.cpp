@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "TurnBatch.hpp"
 
-#include "roost/PubsubStore.hpp"
-
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <exception>
+#include <iterator>
 #include <utility>
 
 namespace roost::cache {
@@ -21,18 +21,25 @@ void TurnBatch::join(const pubsub::NodeKey& key) {
     });
 }
 
+void TurnBatch::tell(Changes changes) {
+    changes_.insert(changes_.end(), std::make_move_iterator(changes.begin()),
+                    std::make_move_iterator(changes.end()));
+}
+
 void TurnBatch::close() {
     if (!open_) return;
     open_ = false;
-    if (timer_ != 0) host_.cancel_timer(timer_);
-    timer_ = 0;
+    if (timer_ != 0) host_.cancel_timer(std::exchange(timer_, 0));
     auto nodes = std::exchange(nodes_, {});
+    auto changes = std::exchange(changes_, {});
     try {
         host_.pubsub_store().end_batch();
     } catch (const std::exception& e) {
         host_.log().error("cache: the events of a turn could not be stored: {}", e.what());
-        if (lost_) lost_(nodes);
+        handlers_.lost(nodes);
+        return;
     }
+    for (const auto& change : changes) handlers_.committed(change);
 }
 
 }  // namespace roost::cache

@@ -110,8 +110,11 @@ void check_outage_resumes() {
     auto caught_up = [&] {
         NodeView view = cached_view();
         auto edited = view.payloads.find(post_id(5));
+        // And the edited item in the server's place: the cache asks the server where it
+        // puts an edited item (plugins/pubsub_cache/RepublishOrder) and logs what it learnt.
         return view.ids.size() == kPostCount && view.payloads.contains(post_id(kPostCount)) &&
-               edited != view.payloads.end() && edited->second == canonical_xml(atom_post(105));
+               edited != view.payloads.end() && edited->second == canonical_xml(atom_post(105)) &&
+               f.daemon->log().find("republished items") != std::string::npos;
     };
     REQUIRE_MESSAGE(poll_until(10s, caught_up), f.daemon->log());
     // What roostd sent since the line came back, before the test's own read of the server.

@@ -284,6 +284,7 @@ TEST_CASE("items larger than max_item_bytes are left out and the node is answere
     cache.changes.clear();
     cache.inject(
         st::items_event(kService, kAliceJid, kNotes, {st::item("s-1", large), st::item("s-3")}));
+    cache.settle();  // told once committed, at the end of the turn
     CHECK(cache.cached_ids(kNotes) == std::vector<std::string>{"s-2", "s-3"});
     REQUIRE(cache.changes.size() == 1);
     CHECK(cache.changes[0].stored == std::vector<std::string>{"s-3"});
@@ -355,6 +356,7 @@ TEST_CASE("the events of one turn are stored with one commit and as they are one
 TEST_CASE("a turn whose commit fails is not lost: the nodes of its events sync again") {
     CacheBackend cache;  // first retry after 20 ms
     sync_notes_and_other(cache);
+    cache.changes.clear();
     {
         CommitCount count(cache.backend.database);
         count.refuse(1);  // as a full disk would: SQLite undoes the turn's writes
@@ -365,10 +367,16 @@ TEST_CASE("a turn whose commit fails is not lost: the nodes of its events sync a
     }
     CHECK(cache.cached_ids(kNotes) == std::vector<std::string>{"n-1"});
     CHECK(cache.cached_ids("other") == std::vector<std::string>{"o-1"});
+    CHECK(cache.changes.empty());  // nobody hears of items the cache does not hold
     serve_resyncs(cache, {{kNotes, {"n-1", "n-2"}}, {"other", {"o-1", "o-2"}}});
     CHECK(cache.cached_ids(kNotes) == std::vector<std::string>{"n-1", "n-2"});
     CHECK(cache.cached_ids("other") == std::vector<std::string>{"o-1", "o-2"});
     CHECK(cache.node_state(kNotes)->sync_state == pubsub::SyncState::Completed);
+    // The resyncs tell what they stored.
+    std::map<std::string, std::vector<std::string>> told;
+    for (const auto& change : cache.changes) told[change.node.node] = change.stored;
+    CHECK(told ==
+          std::map<std::string, std::vector<std::string>>{{kNotes, {"n-2"}}, {"other", {"o-2"}}});
 }
 
 TEST_CASE("an event whose write fails is undone alone, and its node syncs again") {
