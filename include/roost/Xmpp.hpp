@@ -70,7 +70,9 @@ public:
 
     // Sends <iq type=.. to=.. id=..>payload</iq> (to "" = our own account/server)
     // and calls `callback` exactly once: result, server error, timeout or lost
-    // connection. `request` describes it for error messages.
+    // connection. `request` describes it for error messages. A connection lost with a
+    // session that may resume keeps the request waiting: resumed, it gets its answer;
+    // otherwise it fails once the next attempt shows no resume.
     virtual void send_iq(std::string_view type, std::string_view to, std::string_view payload,
                          std::string request, IqCallback callback,
                          std::chrono::milliseconds timeout = kDefaultIqTimeout) = 0;

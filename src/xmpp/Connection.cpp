@@ -172,7 +172,10 @@ void Connection::disconnect() {
         context_.reactor().cancel_timer(*retry_timer_);
         retry_timer_.reset();
     }
-    if (state_ != ConnectionState::Disconnected) xmpp_disconnect(conn_);
+    if (state_ != ConnectionState::Disconnected)
+        xmpp_disconnect(conn_);
+    else
+        iqs_.fail_all("disconnected on request");  // held since a drop: no resume comes now
 }
 
 void Connection::run_once() {
@@ -210,6 +213,9 @@ void Connection::handle_up() {
     security_ = current_security();
     resumed_ = log_.resume_count() > resumes_at_start_;
     sound_state_ = resumed_ ? sound_state_ : fresh_state_at_start_;
+    // Requests held since the drop: a resumed session gets their answers (the server
+    // sends again what we missed, libstrophe what it did not take); a new one never will.
+    if (!resumed_) iqs_.fail_all("the connection was lost and its session not resumed");
     set_state(ConnectionState::Connected, "");
 }
 
@@ -224,7 +230,9 @@ void Connection::handle_down(std::string reason) {
     // libstrophe 0.12 forgets the session's id after an attempt that fails: only the
     // first attempt after a drop can resume.
     resumable_ = wanted_ && state_ == ConnectionState::Connected && sound_state_;
-    iqs_.fail_all(reason);
+    // A session that may resume holds its requests: failed now, one could still be
+    // carried out once resumed, its caller told otherwise (a post published twice).
+    if (!resumable_) iqs_.fail_all(reason);
     set_state(ConnectionState::Disconnected, reason);
     if (!wanted_) return;
     auto delay = backoff_.next();

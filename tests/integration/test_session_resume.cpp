@@ -16,7 +16,9 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace roost::test;
@@ -135,7 +137,47 @@ void check_outage_resumes() {
     CHECK(roost.node_state(f.target("bob"))["sync_state"] == "completed");
 }
 
+// bob publishes; the line breaks before the server's answer reaches roostd. The session
+// resumes, and the server sends the answer again: the publication is reported done, as
+// it is (failed at the break, it would have been carried out all the same).
+template <class Server>
+void check_request_in_flight_is_answered() {
+    ResumeFixture<Server> f;
+    json own = CacheClient::target("bob", "", std::string(kMicroblog) + ":in-flight");  // PEP
+    f.relay.stall_servers();
+    std::optional<json> answer;
+    std::string failure;
+    std::thread publisher([&] {
+        CacheClient client(*f.daemon);
+        try {
+            answer = client.publish(own, "during-the-outage", atom_post(1));
+        } catch (const std::exception& e) {
+            failure = e.what();
+        }
+    });
+    bool sent = poll_until(
+        10s, [&] { return f.relay.client_bytes().find("during-the-outage") != std::string::npos; });
+    f.relay.cut();
+    f.relay.restore();
+    publisher.join();
+    REQUIRE(sent);
+    CHECK(count_of(f.daemon->log(), "session resumed") == 1);
+    NodeView server = view_of(f.roost->get(own, true)["items"]);
+    CHECK(server.ids == std::vector<std::string>{"during-the-outage"});  // carried out
+    INFO(failure);
+    REQUIRE_MESSAGE(answer, f.daemon->log());  // and said so
+    CHECK((*answer)["item"] == "during-the-outage");
+}
+
 }  // namespace
+
+TEST_CASE("prosody: a request in flight when the line breaks gets its answer once resumed") {
+    check_request_in_flight_is_answered<ProsodyServer>();
+}
+
+TEST_CASE("ejabberd: a request in flight when the line breaks gets its answer once resumed") {
+    check_request_in_flight_is_answered<EjabberdServer>();
+}
 
 TEST_CASE("prosody: a short outage resumes the session; its events arrive, nothing is refetched") {
     check_outage_resumes<ProsodyServer>();

@@ -130,13 +130,24 @@ void RecordingRelay::restore() {
     wake(wake_[1], kRestore);
 }
 
+void RecordingRelay::stall_servers() {
+    std::lock_guard lock(mutex_);
+    stalled_ = true;
+    wake(wake_[1], kRestore);  // only to poll again with the servers left out
+}
+
 void RecordingRelay::serve() {
     std::vector<Connection> connections;
     std::vector<char> buffer(64 * 1024);
     for (;;) {
         // [0] the wake-up pipe, [1] the listening socket, then each open direction's source.
         short accepting = 0;
-        if (std::lock_guard lock(mutex_); !holding_) accepting = POLLIN;
+        bool stalled = false;
+        {
+            std::lock_guard lock(mutex_);
+            accepting = holding_ ? 0 : POLLIN;
+            stalled = stalled_;
+        }
         std::vector<pollfd> fds = {{wake_[0], POLLIN, 0}, {listen_fd_, accepting, 0}};
         auto watch = [&](int fd) {
             fds.push_back({fd, POLLIN, 0});
@@ -144,7 +155,7 @@ void RecordingRelay::serve() {
         };
         for (auto& c : connections) {
             c.client_slot = c.from_client ? watch(c.client) : -1;
-            c.server_slot = c.from_server ? watch(c.server) : -1;
+            c.server_slot = c.from_server && !stalled ? watch(c.server) : -1;
         }
         if (::poll(fds.data(), fds.size(), -1) < 0) {
             if (errno == EINTR) continue;
@@ -162,6 +173,7 @@ void RecordingRelay::serve() {
             connections.clear();
             std::lock_guard lock(mutex_);
             holding_ = true;
+            stalled_ = false;
             cut_asked_ = false;
             cut_done_.notify_all();
             continue;

@@ -39,6 +39,9 @@ public:
     // cut() returns once it is done.
     void cut();
     void restore();
+    // Until the next cut(): what the servers send is not passed on (it waits in their
+    // sockets), so that a request the client sends gets no answer before the line breaks.
+    void stall_servers();
 
 private:
     void serve();
@@ -54,6 +57,7 @@ private:
     int connections_ = 0;
     bool cut_asked_ = false;  // by cut(), until serve() has reset the connections
     bool holding_ = false;    // from cut() until restore(): nothing is accepted
+    bool stalled_ = false;    // from stall_servers() until cut(): servers are not read
     std::thread thread_;      // last: started once the rest is set up
 };
 
