@@ -106,6 +106,8 @@ void FakeClient::resolve(std::string xml) {
 FakeClient& FakeXmpp::connect(const std::string& profile, const std::string& bare_jid) {
     auto& client = clients_[profile];
     if (!client) client = std::make_unique<FakeClient>(reactor_, profile, bare_jid);
+    client->waiting_.clear();
+    client->tracker_.fail_all("the connection was lost and its session not resumed");
     client->connected_ = true;
     client->resumed_ = false;
     tell_handlers(*client, true);
@@ -125,6 +127,12 @@ void FakeXmpp::disconnect(const std::string& profile, const std::string& reason)
     client.connected_ = false;
     client.waiting_.clear();
     client.tracker_.fail_all(reason);
+    tell_handlers(client, false);
+}
+
+void FakeXmpp::drop(const std::string& profile) {
+    FakeClient& client = account(profile);
+    client.connected_ = false;
     tell_handlers(client, false);
 }
 

@@ -87,13 +87,19 @@ class FakeXmpp final : public Xmpp {
 public:
     explicit FakeXmpp(reactor::Reactor& reactor) : reactor_(reactor) {}
 
-    // Connects the profile's account (made on first use) and tells the handlers.
+    // Connects the profile's account (made on first use) in a new session and tells the
+    // handlers; requests a dropped session left waiting fail first.
     FakeClient& connect(const std::string& profile, const std::string& bare_jid);
     // Reconnects a disconnected account as a resumed session (XEP-0198): the handlers
     // hear it come back with resumed() true.
     FakeClient& resume(const std::string& profile);
-    // As a lost connection: its waiting requests fail, then the handlers hear it.
+    // As a lost connection whose session cannot resume: its waiting requests fail, then
+    // the handlers hear it.
     void disconnect(const std::string& profile, const std::string& reason = "connection lost");
+    // As a line that breaks while its session may resume (xmpp::Connection): its waiting
+    // requests wait, for resume() to bring their answers or connect() (a new session)
+    // to fail them; the handlers hear it.
+    void drop(const std::string& profile);
     // Disconnects every connected account, as the daemon does before it stops plugins.
     void close_all();
     // Delivers a stanza as the profile's server would: a <message/> or <presence/> to

@@ -224,6 +224,38 @@ TEST_CASE("a lost connection fails the sync; the reconnect syncs it again, and s
     }
 }
 
+TEST_CASE("a sync in flight when the line breaks ends with its own answer if the session "
+          "resumes, and goes again if it does not") {
+    CacheBackend cache;
+    FakeClient& alice = *cache.alice;
+    cache.sync("notes-done");
+    complete_sync(cache, "notes-done", {"d-1"});
+    while (alice.waiting() > 0) alice.next_iq();
+    auto done = cache.sync_subscribed(kNotes);
+    SentIq request = next_items_request(alice);
+    cache.backend.xmpp.drop(kAlice);
+    cache.settle();
+    CHECK_FALSE(done->answered());  // its request waits for the next attempt
+    auto sent = alice.sent().size();
+
+    SUBCASE("resumed: the answer comes, nothing is asked again") {
+        cache.backend.xmpp.resume(kAlice);
+        alice.answer(request, st::items(kNotes, {st::item("n-1")}, st::Rsm{"n-1", 0, "n-1", 1}));
+        cache.settle();
+        REQUIRE(done->answer);
+        CHECK(cache.cached_ids(kNotes) == std::vector<std::string>{"n-1"});
+        CHECK(cache.node_state(kNotes)->sync_state == pubsub::SyncState::Completed);
+        CHECK(subscribes_since(cache, sent) == 0);
+    }
+    SUBCASE("a new session: the request fails and both nodes sync again") {
+        cache.backend.xmpp.connect(kAlice, kAliceJid);
+        REQUIRE(done->failure);
+        std::set<std::string> resynced;
+        for (int n = 0; n < 2; ++n) resynced.insert(alice.next_iq("subscribe").node());
+        CHECK(resynced == std::set<std::string>{kNotes, "notes-done"});
+    }
+}
+
 TEST_CASE("a first sync tells a new node; a resync tells what changed while offline") {
     CacheBackend cache;
     FakeClient& alice = *cache.alice;
