@@ -55,6 +55,11 @@ struct ResumeFixture : CacheFixture<Server> {
                                                 profile_toml(this->server, "bob", relay.port()));
         this->roost = std::make_unique<CacheClient>(*this->daemon);
         REQUIRE(this->roost->wait_connected(2));
+        // libstrophe reports the stream up once bound, right after it asks the server to
+        // enable stream management: a line broken before the <enabled/> comes cannot be
+        // resumed. The answer to a request sent after it comes after it.
+        this->roost->call("pubsub.subscriptions",
+                          {{"profile", "bob"}, {"service", this->server.pubsub_service()}});
     }
 
     json target(const std::string& profile) {
