@@ -215,7 +215,7 @@ void Connection::handle_up() {
     sound_state_ = resumed_ ? sound_state_ : fresh_state_at_start_;
     // Requests held since the drop: a resumed session gets their answers (the server
     // sends again what we missed, libstrophe what it did not take); a new one never will.
-    if (!resumed_) iqs_.fail_all("the connection was lost and its session not resumed");
+    if (!resumed_) iqs_.fail_all(IqTracker::kSessionNotResumed);
     set_state(ConnectionState::Connected, "");
 }
 

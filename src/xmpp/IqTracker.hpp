@@ -37,6 +37,8 @@ public:
 
     // Fails every pending request (the connection went down).
     void fail_all(const std::string& reason);
+    // fail_all's reason for requests held across a drop when a new session follows.
+    static constexpr const char* kSessionNotResumed = "session not resumed";
 
     std::size_t pending() const { return pending_.size(); }
 

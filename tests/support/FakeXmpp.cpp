@@ -107,7 +107,7 @@ FakeClient& FakeXmpp::connect(const std::string& profile, const std::string& bar
     auto& client = clients_[profile];
     if (!client) client = std::make_unique<FakeClient>(reactor_, profile, bare_jid);
     client->waiting_.clear();
-    client->tracker_.fail_all("the connection was lost and its session not resumed");
+    client->tracker_.fail_all(xmpp::IqTracker::kSessionNotResumed);
     client->connected_ = true;
     client->resumed_ = false;
     tell_handlers(*client, true);
