@@ -43,7 +43,7 @@ int connect_to(int port) {
 
 constexpr char kStop = 's';
 constexpr char kCut = 'c';
-constexpr char kRestore = 'r';
+constexpr char kPollAgain = 'p';  // restore() and stall_servers() change what serve() watches
 
 void reset(int fd) {
     linger now{.l_onoff = 1, .l_linger = 0};
@@ -127,13 +127,13 @@ void RecordingRelay::cut() {
 void RecordingRelay::restore() {
     std::lock_guard lock(mutex_);
     holding_ = false;
-    wake(wake_[1], kRestore);
+    wake(wake_[1], kPollAgain);
 }
 
 void RecordingRelay::stall_servers() {
     std::lock_guard lock(mutex_);
     stalled_ = true;
-    wake(wake_[1], kRestore);  // only to poll again with the servers left out
+    wake(wake_[1], kPollAgain);
 }
 
 void RecordingRelay::serve() {
@@ -164,7 +164,7 @@ void RecordingRelay::serve() {
         if (fds[0].revents) {
             char why = kStop;
             if (::read(wake_[0], &why, 1) < 0 && errno == EINTR) continue;
-            if (why == kRestore) continue;
+            if (why == kPollAgain) continue;
             if (why != kCut) break;
             for (const auto& c : connections) {
                 reset(c.client);

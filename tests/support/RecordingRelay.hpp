@@ -49,7 +49,7 @@ private:
     int target_port_;
     int listen_fd_ = -1;
     int port_ = 0;
-    int wake_[2] = {-1, -1};  // a pipe: the destructor writes to stop serve(), cut() to cut
+    int wake_[2] = {-1, -1};  // a pipe that wakes serve(): to stop, to cut, to poll again
     mutable std::mutex mutex_;
     std::condition_variable cut_done_;
     std::string client_bytes_;
