@@ -23,6 +23,9 @@
 namespace roost::xmpp {
 namespace {
 
+// Why requests fail and the profile went down after disconnect(), whenever it comes.
+constexpr const char* kDisconnectedOnRequest = "disconnected on request";
+
 // libstrophe's socket callback carries no user data: map its connections to ours.
 std::unordered_map<xmpp_conn_t*, Connection*>& registry() {
     static std::unordered_map<xmpp_conn_t*, Connection*> connections;
@@ -175,7 +178,7 @@ void Connection::disconnect() {
     if (state_ != ConnectionState::Disconnected)
         xmpp_disconnect(conn_);
     else
-        iqs_.fail_all("disconnected on request");  // held since a drop: no resume comes now
+        iqs_.fail_all(kDisconnectedOnRequest);  // held since a drop: no resume comes now
 }
 
 void Connection::run_once() {
@@ -223,7 +226,7 @@ void Connection::handle_down(std::string reason) {
     if (state_ == ConnectionState::Disconnected) return;
     unwatch_socket();
     context_.remove_active();
-    if (!wanted_) reason = "disconnected on request";
+    if (!wanted_) reason = kDisconnectedOnRequest;
     last_error_ = wanted_ ? reason : "";
     security_ = {};
     resumed_ = false;
